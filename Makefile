@@ -1,0 +1,35 @@
+# Every target that runs code first makes sure .venv exists and matches pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DIR ?= demo-data
+
+.PHONY: install demo test bench bench-large preview lint-templates clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,bench]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/docgen demo --dir $(DEMO_DIR)
+
+# pytest exits 5 when it collects nothing; make fails on any non-zero status.
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+bench-large: $(STAMP)
+	$(PY) -m bench --large
+
+preview: $(STAMP)
+	$(PY) -m docgen.preview --out preview
+
+clean:
+	rm -rf $(VENV) build *.egg-info $(DEMO_DIR) preview bench/out

@@ -1,0 +1,1 @@
+"""Document kinds: one module per kind (model, derivation, checks, template)."""

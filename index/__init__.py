@@ -1,0 +1,1 @@
+"""Chinese full-text search: text extraction, analyzer, Whoosh index on encrypted storage, queries."""

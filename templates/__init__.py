@@ -1,0 +1,1 @@
+"""Shipped .docx templates and their sample data, one folder per document kind."""

@@ -55,8 +55,8 @@ FEN = Decimal("0.01")
 _FLOAT_MESSAGE = (
     "金额必须是 Decimal 或数字字符串，不能是浮点数（YAML 中请加引号，例如 \"1038000.00\"）"
 )
-# The largest amount whose words we have checked (below 1 万亿 亿): far beyond any contract.
-_MAX_AMOUNT = Decimal("1e16")
+# Amounts from 1 万亿 up are refused: far beyond any contract, and beyond what the tests sweep.
+_MAX_AMOUNT = Decimal("1000000000000")
 
 
 class FloatMoneyError(TypeError, ValueError):
@@ -152,13 +152,13 @@ def rmb_upper(amount: Decimal | int | str, *, prefix: bool = False) -> str:
     * an amount below one yuan has no 元: 0.05 → 伍分.
 
     ``prefix=True`` adds 人民币. Floats and bools raise ``FloatMoneyError`` (a TypeError);
-    negative, NaN, infinite or absurdly large (≥ 10¹⁶) amounts raise ``ValueError``.
+    negative, NaN, infinite or absurdly large (≥ 1 万亿) amounts raise ``ValueError``.
     """
     value = round_fen(amount)
     if value < 0:
         raise ValueError(f"大写金额不能为负数；现值：{amount}")
     if value >= _MAX_AMOUNT:
-        raise ValueError(f"金额超出大写转换范围（应小于 1 亿亿元）；现值：{amount}")
+        raise ValueError(f"金额超出大写转换范围（应小于 1 万亿元）；现值：{amount}")
     words = cn2an.an2cn(f"{value:.2f}", "rmb")
     words = _close_jiao(words)
     return f"人民币{words}" if prefix else words
@@ -222,7 +222,9 @@ class DayInfo:
 
     day: date
     kind: DayKind
-    name: str | None  # holiday name, or for an adjusted workday the holiday it makes up for
+    # the holiday (or the break a weekend is joined to), or for an adjusted workday the
+    # holiday it makes up for
+    name: str | None
     official: bool  # True when the year is covered by the State Council data (package or complete override)
 
     @property
@@ -398,7 +400,8 @@ class WorkCalendar:
                 stacklevel=_caller_stacklevel(),
             )
         days = _date_span(date(year, 1, 1), date(year, 12, 31))
-        classified = [self._classify(day, official) for day in days]
+        classified = self._classify_span(days[0] - _BREAK_MARGIN, days[-1] + _BREAK_MARGIN)
+        classified = classified[_BREAK_MARGIN.days : _BREAK_MARGIN.days + len(days)]
         running, counts = 0, [0]
         for kind, _ in classified:
             running += kind in ("workday", "adjusted_workday")
@@ -410,6 +413,23 @@ class WorkCalendar:
             workdays_before=tuple(counts),
             official=official or year in self._complete_years,
         )
+
+    def _classify_span(self, first: date, last: date) -> list[tuple[DayKind, str | None]]:
+        """Classify ``first`` … ``last``, then name the weekend days joined to a holiday break.
+
+        The notices write e.g. "端午节：6月10日放假，与周末连休": 6-08 and 6-09 stay ordinary
+        weekend days (kind ``weekend``) but belong to the 端午节 break, so they get its name.
+        The span reaches into the neighbouring years so a break across 1 January is seen whole.
+        """
+        days = _date_span(first, last)
+        classified = [self._classify(day, _official_covers(day.year)) for day in days]
+        for start, stop in _rest_runs([kind for kind, _ in classified]):
+            named = [(i, name) for i in range(start, stop) if (name := classified[i][1])]
+            for i in range(start, stop):
+                if classified[i][0] == "weekend" and named:
+                    nearest = min(named, key=lambda item: abs(item[0] - i))
+                    classified[i] = ("weekend", nearest[1])
+        return classified
 
     def _classify(self, day: date, official: bool) -> tuple[DayKind, str | None]:
         weekend = day.weekday() >= 5
@@ -447,9 +467,13 @@ class WorkCalendar:
         return not self.is_workday(day)
 
     def holiday_name(self, day: date) -> str | None:
-        """The holiday ``day`` belongs to (e.g. 国庆节, 春节); None for ordinary days and workdays."""
+        """The holiday break ``day`` belongs to (e.g. 国庆节, 春节), else None.
+
+        A weekend joined to a holiday ("与周末连休") belongs to its break: 2024-06-09, a Sunday
+        before the 端午节 Monday, gives 端午节. Workdays, 调休 workdays included, give None.
+        """
         table, i = self._slot(day)
-        return table.names[i] if table.kinds[i] == "holiday" else None
+        return None if table.kinds[i] in ("workday", "adjusted_workday") else table.names[i]
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -501,6 +525,22 @@ class WorkCalendar:
             if self.is_workday(current):
                 return current
         raise InvalidInput(f"{day} 前后十年内没有工作日，请检查工作日调整文件")
+
+
+_BREAK_MARGIN = timedelta(days=10)  # longer than any weekend run joined to a holiday
+
+
+def _rest_runs(kinds: list[DayKind]) -> list[tuple[int, int]]:
+    """The ``[start, stop)`` index ranges of consecutive rest days (weekend or holiday)."""
+    runs, start = [], None
+    for i, kind in enumerate([*kinds, "workday"]):
+        resting = kind in ("weekend", "holiday")
+        if resting and start is None:
+            start = i
+        elif not resting and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
 
 
 def _caller_stacklevel() -> int:

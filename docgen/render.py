@@ -1,0 +1,473 @@
+"""Render documents: YAML data → validated model → derived values → checks → .docx (→ .pdf).
+
+The pipeline is a list of named stages over one :class:`Job`; each stage reads what earlier
+stages left on the job and adds its own part. ``check`` runs the first four stages, ``render``
+all of them. Nothing is written until every check passed; the .docx is written atomically;
+the PDF comes from LibreOffice headless with a private profile per call, so conversions can
+run in parallel.
+
+Templates are rendered by docxtpl in a *sandboxed* Jinja environment with autoescaping on:
+a value such as ``{{ 7*7 }}``, ``</w:p>`` or ``&`` is printed literally and cannot break the
+document's XML or run code. Undefined variables are errors, not blanks.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import yaml
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.exceptions import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from docgen import cn
+from docgen.errors import DocgenError, InvalidInput, MissingTool, Problem
+from docgen.fsutil import atomic_write_bytes
+from docgen.kinds.base import Kind, get_kind
+from docgen.kinds.common import validate
+
+# ───────────────────────────── YAML ─────────────────────────────
+
+
+class _DataLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (pydantic checks them, with a field path) and
+    refuses duplicate keys (YAML would silently keep the last one)."""
+
+
+_DataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping_without_duplicates(loader: _DataLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    result: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"重复的键 {key!r}（第 {mark.line + 1} 行）", mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_DataLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def load_yaml(path: str | os.PathLike) -> Any:
+    """Parse a data file. Bad YAML is ``InvalidInput`` naming line and column."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"数据文件不存在：{path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"应为数据文件，却是目录：{path}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"数据文件不是 UTF-8 文本：{path}") from None
+    return parse_yaml(text, str(path))
+
+
+def parse_yaml(text: str, where: str = "数据") -> Any:
+    """Parse YAML text with dates kept as text and duplicate keys refused."""
+    try:
+        return yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        at = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else where
+        reason = getattr(error, "problem", None) or str(error)
+        raise InvalidInput(f"{where} 不是有效的 YAML", [Problem(at, "", f"YAML 语法错误：{reason}")]) from None
+
+
+# ───────────────────────────── Jinja ─────────────────────────────
+
+
+def _finalize(value: Any) -> Any:
+    """``None`` prints as nothing (an absent fax), everything else as itself."""
+    return "" if value is None else value
+
+
+def _money(value: Any, symbol: bool = True, grouping: bool = True) -> str:
+    return "" if value is None else cn.fmt_cny(value, symbol=symbol, grouping=grouping)
+
+
+def _pct(value: Any) -> str:
+    if value is None:
+        return ""
+    number = Decimal(value)
+    text = format(number.normalize(), "f") if number == number.to_integral() else format(number, "f").rstrip("0")
+    return f"{text}%"
+
+
+def _cn_date(value: Any, style: str = "cn") -> str:
+    return "" if value is None else cn.fmt_date(value, style)  # type: ignore[arg-type]
+
+
+def _wan(value: Any) -> str:
+    return "" if value is None else cn.wan(value)
+
+
+def _count(value: Any, style: str = "upper") -> str:
+    return cn.cn_count(int(value), style)  # type: ignore[arg-type]
+
+
+FILTERS: dict[str, Callable] = {
+    "money": _money,  # ¥1,038,000.00 ; money(False) → 1,038,000.00
+    "pct": _pct,  # 10 → 10% ; 0.05 → 0.05%
+    "cn_date": _cn_date,  # 2022年12月13日 ; cn_date('month') → 2022年12月
+    "wan": _wan,  # 117350 → 11.735
+    "cn_count": _count,  # 6 → 陆 ; cn_count('lower') → 六
+}
+
+
+def make_env() -> SandboxedEnvironment:
+    """The one Jinja environment documents are rendered in: sandboxed, autoescaped, strict."""
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize,
+                               keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_docx(template: str | os.PathLike | bytes, context: Mapping[str, Any]) -> bytes:
+    """Render a docxtpl template with ``context`` and return the .docx bytes.
+
+    This is what other packages call for their internal templates (销毁记录, 移交清单).
+    A template error (an undefined variable, a bad tag) is a ``DocgenError`` naming the template.
+    """
+    source = io.BytesIO(template) if isinstance(template, bytes) else str(template)
+    document = DocxTemplate(source)
+    try:
+        document.render(dict(context), jinja_env=make_env(), autoescape=True)
+    except TemplateError as error:
+        name = "模板" if isinstance(template, bytes) else Path(template).name
+        raise DocgenError(f"渲染模板 {name} 失败：{error}") from None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ───────────────────────────── PDF ─────────────────────────────
+
+_FONT_ALIASES = {
+    # Windows font names used in the templates → fonts a Linux LibreOffice has.
+    "Noto Serif CJK SC": ("仿宋", "仿宋_GB2312", "FangSong", "FangSong_GB2312", "宋体", "SimSun",
+                          "楷体", "楷体_GB2312", "KaiTi", "NSimSun", "新宋体"),
+    "Noto Sans CJK SC": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei"),
+}
+
+
+def _fontconfig(directory: Path) -> Path:
+    """A fontconfig file mapping the templates' Windows CJK font names to installed Noto CJK.
+
+    Without it fontconfig maps 仿宋 to DejaVu and LibreOffice falls back glyph by glyph to a
+    sans font, so the PDF would not look like the Word document.
+    """
+    aliases = "\n".join(
+        f'  <alias binding="same"><family>{name}</family><prefer><family>{target}</family></prefer></alias>'
+        for target, names in _FONT_ALIASES.items() for name in names
+    )
+    conf = directory / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"{aliases}\n</fontconfig>\n", encoding="utf-8")
+    return conf
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx_path: str | os.PathLike, out_dir: str | os.PathLike, timeout: float = 180) -> Path:
+    """Convert a .docx to PDF with LibreOffice headless; returns the PDF's path.
+
+    Each call uses its own temporary LibreOffice profile (``-env:UserInstallation``) so that
+    conversions may run side by side. ``MissingTool`` when LibreOffice is not installed.
+    """
+    soffice = soffice_path()
+    if soffice is None:
+        raise MissingTool("生成 PDF 需要 LibreOffice（soffice），但未找到。请安装 LibreOffice（Debian：apt-get install "
+                          "libreoffice-writer fonts-noto-cjk），或去掉 --pdf 只生成 .docx")
+    source = Path(docx_path).resolve()
+    target_dir = Path(out_dir).resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="docgen-soffice-") as work:
+        work_dir = Path(work)
+        env = dict(os.environ, FONTCONFIG_FILE=str(_fontconfig(work_dir)), HOME=str(work_dir))
+        command = [soffice, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work_dir), str(source)]
+        try:
+            completed = subprocess.run(command, capture_output=True, env=env, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise DocgenError(f"LibreOffice 转换 PDF 超时（{timeout:.0f} 秒）：{source.name}") from None
+        produced = work_dir / (source.stem + ".pdf")
+        if completed.returncode != 0 or not produced.exists():
+            detail = (completed.stderr or completed.stdout).decode("utf-8", "replace").strip()[-300:]
+            raise DocgenError(f"LibreOffice 未能把 {source.name} 转成 PDF：{detail or '无输出'}")
+        target = target_dir / produced.name
+        atomic_write_bytes(target, produced.read_bytes(), mode=0o644)
+    return target
+
+
+# ───────────────────────────── the pipeline ─────────────────────────────
+
+
+@dataclass
+class RenderResult:
+    """What ``render`` produced: the files written, the warnings shown, the derived values."""
+
+    out_paths: list[Path]
+    warnings: list[Problem]
+    derived: dict[str, Any]
+
+
+@dataclass
+class CheckResult:
+    """What ``check`` found: every problem (errors and warnings) and the derived values."""
+
+    problems: list[Problem]
+    derived: dict[str, Any]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Job:
+    """The shared context the stages work on."""
+
+    kind: Kind
+    data: Any  # a path to YAML, or a mapping already loaded
+    out: Path | None = None
+    pdf: bool = False
+    raw: Any = None
+    model: BaseModel | None = None
+    derived: BaseModel | None = None
+    problems: list[Problem] = field(default_factory=list)
+    template: Path | None = None
+    document: bytes | None = None
+    out_paths: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def derived_dict(self) -> dict[str, Any]:
+        return self.derived.model_dump() if self.derived is not None else {}
+
+
+def stage_load(job: Job) -> None:
+    """Read the YAML file (or take the mapping given)."""
+    if isinstance(job.data, Mapping):
+        job.raw = dict(job.data)
+        return
+    job.raw = load_yaml(Path(job.data))
+    if not isinstance(job.raw, dict):
+        raise InvalidInput(f"数据文件的顶层应为一组字段（映射）：{job.data}",
+                           [Problem("（整个文件）", "", "顶层应为一组字段（key: value）")])
+
+
+def stage_validate(job: Job) -> None:
+    """Pydantic: every field problem at once, with path, Chinese label and masked value."""
+    job.model, problems = validate(job.kind.model, job.raw)
+    if problems:
+        raise InvalidInput(f"{job.kind.label}数据有 {len(problems)} 处错误，未生成任何文件", problems)
+
+
+def stage_derive(job: Job) -> None:
+    """Compute every derived value (大写 amounts, dates, clause numbers …)."""
+    job.derived = job.kind.derive(job.model)
+
+
+def stage_check(job: Job) -> None:
+    """Cross-field checks; errors stop here, warnings travel on."""
+    job.problems.extend(job.kind.check(job.model, job.derived))
+    errors = job.errors
+    if errors:
+        raise InvalidInput(f"{job.kind.label}数据有 {len(errors)} 处错误，未生成任何文件", job.problems)
+
+
+def stage_render(job: Job) -> None:
+    """Fill the layout's template in the sandbox."""
+    layout = job.kind.layout_for(job.model)
+    job.template = job.kind.template_path(layout)
+    job.document = render_docx(job.template, job.kind.context(job.model, job.derived))
+
+
+def stage_write(job: Job) -> None:
+    """Write the .docx atomically."""
+    assert job.out is not None and job.document is not None
+    atomic_write_bytes(job.out, job.document, mode=0o644)
+    job.out_paths.append(job.out)
+
+
+def stage_convert(job: Job) -> None:
+    """PDF through LibreOffice, when asked."""
+    if job.pdf:
+        job.out_paths.append(to_pdf(job.out, job.out.parent))
+
+
+CHECK_STAGES: tuple[Callable[[Job], None], ...] = (stage_load, stage_validate, stage_derive, stage_check)
+RENDER_STAGES: tuple[Callable[[Job], None], ...] = CHECK_STAGES + (stage_render, stage_write, stage_convert)
+
+
+def run(job: Job, stages: Sequence[Callable[[Job], None]]) -> Job:
+    """Run ``stages`` in order over ``job``."""
+    for stage in stages:
+        stage(job)
+    return job
+
+
+def _job(kind: str | Kind, data: Any, **kwargs: Any) -> Job:
+    if isinstance(data, str) and not isinstance(data, Path):
+        data = Path(data)
+    return Job(kind=get_kind(kind) if isinstance(kind, str) else kind, data=data, **kwargs)
+
+
+def default_output(kind: Kind, data: Any) -> Path:
+    """``DATA.yaml`` → ``DATA.docx`` beside it; a mapping → ``<kind>.docx`` in the current folder."""
+    if isinstance(data, (str, os.PathLike)):
+        return Path(data).with_suffix(".docx")
+    return Path(f"{kind.name}.docx")
+
+
+def check(kind: str | Kind, data: str | os.PathLike | Mapping[str, Any]) -> CheckResult:
+    """Validate and derive without writing anything.
+
+    Returns every warning; raises ``InvalidInput`` (exit 2) listing every error, warnings included.
+    """
+    job = run(_job(kind, data), CHECK_STAGES)
+    return CheckResult(job.problems, job.derived_dict())
+
+
+def render(kind: str | Kind, data: str | os.PathLike | Mapping[str, Any], out: str | os.PathLike | None = None,
+           pdf: bool = False) -> RenderResult:
+    """Render one document to ``out`` (default: the data file's name with .docx), and a PDF beside it.
+
+    Raises ``InvalidInput`` with every problem, before anything is written, when the data is wrong.
+    """
+    job = _job(kind, data, pdf=pdf)
+    job.out = Path(out) if out is not None else default_output(job.kind, data)
+    if job.out.suffix.lower() != ".docx":
+        raise InvalidInput(f"输出文件应以 .docx 结尾：{job.out}")
+    run(job, RENDER_STAGES)
+    return RenderResult(job.out_paths, job.warnings, job.derived_dict())
+
+
+# ───────────────────────────── batches ─────────────────────────────
+
+
+@dataclass
+class BatchItem:
+    """One document of a batch and what came of it."""
+
+    name: str
+    out_paths: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class BatchResult:
+    items: list[BatchItem]
+
+    @property
+    def out_paths(self) -> list[Path]:
+        return [p for item in self.items for p in item.out_paths]
+
+
+def _render_one(kind_name: str, data: Any, out: Path, pdf: bool, name: str) -> BatchItem:
+    result = render(kind_name, data, out, pdf=pdf)
+    return BatchItem(name, result.out_paths, result.warnings)
+
+
+def batch(kind: str | Kind, source: str | os.PathLike, out_dir: str | os.PathLike, pdf: bool = False,
+          workers: int | None = None, progress: Callable[[BatchItem], None] | None = None) -> BatchResult:
+    """Render many documents: every data file of a folder, or what the kind makes of one file
+    (nda-personal: one agreement per resident engineer of a contract's staff table).
+
+    Every document is checked first; if any has an error nothing is written and ``InvalidInput``
+    lists them all, each path prefixed with its document. Rendering then runs on ``workers``
+    processes (default: the CPU count); ``progress`` is called once per finished document.
+    """
+    the_kind = get_kind(kind) if isinstance(kind, str) else kind
+    source_path = Path(source)
+    if not source_path.exists():
+        raise InvalidInput(f"数据文件或目录不存在：{source_path}")
+    jobs = the_kind.batch_jobs(source_path)
+    if not jobs:
+        raise InvalidInput(f"{source_path} 中没有数据文件（*.yaml）")
+    _check_all(the_kind, jobs)
+    target = Path(out_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    outputs = [target / f"{job.stem}.docx" for job in jobs]
+    if len(set(outputs)) != len(outputs):
+        raise InvalidInput("批量生成的文件名重复", [Problem(str(o), "", "重名") for o in outputs if outputs.count(o) > 1])
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    items = _run_batch(the_kind.name, jobs, outputs, pdf, workers, progress)
+    return BatchResult(items)
+
+
+def _check_all(kind: Kind, jobs: list) -> None:
+    problems: list[Problem] = []
+    for job in jobs:
+        try:
+            check(kind, job.data)
+        except InvalidInput as error:
+            found = error.problems or [Problem("（整个文件）", "", error.message)]
+            problems.extend(Problem(f"{job.name}: {p.path}", p.label, p.message, p.value, p.severity) for p in found)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InvalidInput(f"批量数据有 {len(errors)} 处错误，未生成任何文件", problems)
+
+
+def _run_batch(kind_name: str, jobs: list, outputs: list[Path], pdf: bool, workers: int,
+               progress: Callable[[BatchItem], None] | None) -> list[BatchItem]:
+    results: dict[int, BatchItem] = {}
+    if workers == 1:
+        for index, (job, out) in enumerate(zip(jobs, outputs)):
+            results[index] = _render_one(kind_name, job.data, out, pdf, job.name)
+            if progress:
+                progress(results[index])
+        return [results[i] for i in range(len(jobs))]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_render_one, kind_name, job.data, out, pdf, job.name): index
+                   for index, (job, out) in enumerate(zip(jobs, outputs))}
+        for future in as_completed(futures):
+            item = future.result()
+            results[futures[future]] = item
+            if progress:
+                progress(item)
+    return [results[i] for i in range(len(jobs))]
+
+
+__all__ = [
+    "BatchItem", "BatchResult", "CheckResult", "FILTERS", "Job", "RenderResult", "batch", "check",
+    "load_yaml", "make_env", "parse_yaml", "render", "render_docx", "soffice_path", "to_pdf",
+]

@@ -81,16 +81,18 @@ def _as_decimal(value: Any, what: str = "金额") -> Decimal:
         raise TypeError(f"{what}必须是 Decimal、整数或数字字符串；现值类型：{type(value).__name__}")
     if not number.is_finite():
         raise ValueError(f"{what}必须是有限数值；现值：{value!r}")
+    if number and number.adjusted() >= 18:  # beyond decimal's 28-digit context once in 分
+        raise ValueError(f"{what}过大；现值：{value}")
     return number
 
 
 def _parse_amount_text(text: str, what: str) -> Decimal:
     """Parse "1,038,000.00" / "1038000" / "¥1,038,000.00"; commas must group by thousands."""
     cleaned = text.strip().lstrip("¥￥").strip()
-    whole = cleaned.split(".", 1)[0].lstrip("-")
-    if "," in whole and not _thousands_grouped(whole):
+    whole, _, fraction = cleaned.partition(".")
+    if "," in whole and not _thousands_grouped(whole.lstrip("-")):
         raise ValueError(f"{what}的千分位逗号位置不对；现值：{text!r}")
-    if "," in cleaned.split(".", 1)[-1] and "." in cleaned:
+    if "," in fraction:
         raise ValueError(f"{what}的小数部分不能有逗号；现值：{text!r}")
     try:
         number = Decimal(cleaned.replace(",", ""))
@@ -254,8 +256,11 @@ class _DayEntry(BaseModel):
             raise ValueError("写 date，或写 from 和 to，不能同时写")
         if self.day is None and (self.from_ is None or self.to is None):
             raise ValueError("需要 date，或同时需要 from 和 to")
-        if self.from_ is not None and self.to is not None and self.to < self.from_:
-            raise ValueError(f"结束日期 {self.to} 早于开始日期 {self.from_}")
+        if self.from_ is not None and self.to is not None:
+            if self.to < self.from_:
+                raise ValueError(f"结束日期 {self.to} 早于开始日期 {self.from_}")
+            if (self.to - self.from_).days > 366:
+                raise ValueError(f"日期范围 {self.from_} 至 {self.to} 超过一年，请检查")
         return self
 
     def days(self) -> list[date]:
@@ -305,7 +310,7 @@ def _load_override_file(path: Path) -> _OverrideFile:
 
 
 def _override_problem(err: dict) -> Problem:
-    loc = [str(part) for part in err["loc"]]
+    loc = [str(part) for part in err["loc"]] or ["(文件)"]
     path = loc[0] + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc[1:])
     label = _OVERRIDE_LABELS.get(loc[0], "")
     value = err.get("input")
@@ -400,8 +405,10 @@ class WorkCalendar:
                 stacklevel=_caller_stacklevel(),
             )
         days = _date_span(date(year, 1, 1), date(year, 12, 31))
-        classified = self._classify_span(days[0] - _BREAK_MARGIN, days[-1] + _BREAK_MARGIN)
-        classified = classified[_BREAK_MARGIN.days : _BREAK_MARGIN.days + len(days)]
+        first = date.fromordinal(max(1, days[0].toordinal() - _BREAK_MARGIN))
+        last = date.fromordinal(min(date.max.toordinal(), days[-1].toordinal() + _BREAK_MARGIN))
+        offset = days[0].toordinal() - first.toordinal()
+        classified = self._classify_span(first, last)[offset : offset + len(days)]
         running, counts = 0, [0]
         for kind, _ in classified:
             running += kind in ("workday", "adjusted_workday")
@@ -527,7 +534,7 @@ class WorkCalendar:
         raise InvalidInput(f"{day} 前后十年内没有工作日，请检查工作日调整文件")
 
 
-_BREAK_MARGIN = timedelta(days=10)  # longer than any weekend run joined to a holiday
+_BREAK_MARGIN = 10  # days into the neighbouring years: longer than a weekend joined to a holiday
 
 
 def _rest_runs(kinds: list[DayKind]) -> list[tuple[int, int]]:
@@ -646,6 +653,7 @@ def id_number_problem(s: str) -> str | None:
 
     Checks, cheapest first: 18 characters, 17 digits + digit or X (lower-case x accepted),
     a province code, a real birth date between 1900 and today, the check character.
+    The reasons never quote the number's digits: they may end up in logs.
     """
     if not isinstance(s, str):
         return "身份证号码必须是字符串"
@@ -655,15 +663,14 @@ def id_number_problem(s: str) -> str | None:
     if not (code[:17].isascii() and code[:17].isdigit()) or code[17] not in "0123456789X":
         return "身份证号码应为 17 位数字加 1 位数字或 X"
     if int(code[:2]) not in _PROVINCE_CODES:
-        return f"身份证号码的地区码 {code[:6]} 不存在"
+        return "身份证号码前 2 位不是有效的省级地区码"
     birth = _id_birth(code)
     if birth is None:
-        return f"身份证号码中的出生日期 {code[6:14]} 不是有效日期"
+        return "身份证号码第 7–14 位不是有效的出生日期"
     if not date(1900, 1, 1) <= birth <= date.today():
-        return f"身份证号码中的出生日期 {birth} 不合理"
-    expected = id_check_char(code[:17])
-    if code[17] != expected:
-        return f"身份证号码校验码错误，应为 {expected}"
+        return "身份证号码中的出生日期不合理（早于 1900 年或晚于今天）"
+    if code[17] != id_check_char(code[:17]):
+        return "身份证号码校验码不符，请逐位核对"
     return None
 
 
@@ -738,10 +745,9 @@ def uscc_problem(s: str) -> str | None:
     if not region.isdigit() or int(region[:2]) not in _USCC_PROVINCES:
         return f"统一社会信用代码的登记管理机关行政区划码 {region} 不对"
     if code[16] != org_code_check_char(code[8:16]):
-        return f"统一社会信用代码中的组织机构代码 {code[8:17]} 校验位错误"
-    expected = uscc_check_char(code[:17])
-    if code[17] != expected:
-        return f"统一社会信用代码校验码错误，应为 {expected}"
+        return f"统一社会信用代码第 9–17 位（组织机构代码 {code[8:17]}）校验位不符"
+    if code[17] != uscc_check_char(code[:17]):
+        return "统一社会信用代码校验码不符，请逐位核对"
     return None
 
 

@@ -247,6 +247,8 @@ def test_to_money_rejects_float_with_the_clear_message():
         ("NaN", "科学计数法"),
         (D("NaN"), "金额必须是有限数值"),
         (D("Infinity"), "金额必须是有限数值"),
+        (D("1e30"), "金额过大"),
+        ("1.0,5", "小数部分不能有逗号"),
     ],
 )
 def test_to_money_rejects_bad_amounts_with_a_reason(raw, message_part):
@@ -476,6 +478,23 @@ def test_bad_override_file_reports_every_problem(tmp_path):
     assert caught.value.exit_code == 2
 
 
+def test_override_file_with_a_list_or_a_huge_range(tmp_path):
+    with pytest.raises(InvalidInput) as caught:
+        cn.WorkCalendar([_write(tmp_path, "- 2027-01-01\n")])
+    assert caught.value.problems[0].path == "(文件)"
+    with pytest.raises(InvalidInput) as caught:
+        cn.WorkCalendar([_write(tmp_path, "holidays: [{from: 2027-01-01, to: 2028-06-01, name: x}]\n")])
+    assert "超过一年" in caught.value.problems[0].message
+
+
+def test_far_dates_do_not_crash():
+    calendar = cn.WorkCalendar()
+    with pytest.warns(cn.CalendarWarning):
+        assert calendar.is_workday(date(9999, 12, 31))  # a Friday
+    with pytest.warns(cn.CalendarWarning):
+        assert calendar.working_days_between(date(1, 1, 1), date(1, 1, 7)) == 5
+
+
 def test_override_file_missing_or_contradictory(tmp_path):
     with pytest.raises(InvalidInput, match="工作日调整文件不存在"):
         cn.WorkCalendar([tmp_path / "absent.yaml"])
@@ -523,23 +542,24 @@ def _with_check(first17: str) -> str:
 @pytest.mark.parametrize(
     ("number", "problem"),
     [
-        (_with_check("11010519990230123"), "身份证号码中的出生日期 19990230 不是有效日期"),
-        (_with_check("11010518890101123"), "身份证号码中的出生日期 1889-01-01 不合理"),
-        (_with_check("11010529990101123"), "身份证号码中的出生日期 2999-01-01 不合理"),
-        (_with_check("99010519850412123"), "身份证号码的地区码 990105 不存在"),
+        (_with_check("11010519990230123"), "身份证号码第 7–14 位不是有效的出生日期"),
+        (_with_check("11010518890101123"), "身份证号码中的出生日期不合理（早于 1900 年或晚于今天）"),
+        (_with_check("11010529990101123"), "身份证号码中的出生日期不合理（早于 1900 年或晚于今天）"),
+        (_with_check("99010519850412123"), "身份证号码前 2 位不是有效的省级地区码"),
         ("11010519491231002", "身份证号码应为 18 位，现为 17 位"),
         ("1101051949123100XX", "身份证号码应为 17 位数字加 1 位数字或 X"),
         ("11010519491231002Y", "身份证号码应为 17 位数字加 1 位数字或 X"),
-        ("110105194912310021", "身份证号码校验码错误，应为 X"),
+        ("110105194912310021", "身份证号码校验码不符，请逐位核对"),
     ],
 )
-def test_invalid_id_numbers_say_why(number, problem):
+def test_invalid_id_numbers_say_why_without_quoting_digits(number, problem):
     assert cn.id_number_problem(number) == problem
+    assert number[6:14] not in problem and number[:6] not in problem
     assert not cn.check_id_number(number)
 
 
 def test_id_helpers_refuse_invalid_numbers():
-    with pytest.raises(ValueError, match="校验码错误"):
+    with pytest.raises(ValueError, match="校验码不符"):
         cn.id_gender("110105194912310021")
     assert not cn.check_id_number(None)  # type: ignore[arg-type]
 
@@ -577,7 +597,7 @@ def test_fake_codes_pass_and_every_single_change_fails():
 def test_organisation_code_check_digit_is_verified():
     body = "91110000101137048"  # the seed code with a wrong organisation-code check digit
     code = body + cn.uscc_check_char(body)  # …and a correct final check character
-    assert cn.uscc_problem(code) == "统一社会信用代码中的组织机构代码 101137048 校验位错误"
+    assert cn.uscc_problem(code) == "统一社会信用代码第 9–17 位（组织机构代码 101137048）校验位不符"
 
 
 @pytest.mark.parametrize(
@@ -586,7 +606,7 @@ def test_organisation_code_check_digit_is_verified():
         ("9111000010113704", "统一社会信用代码应为 18 位，现为 16 位"),
         ("91110000I01137049C", "统一社会信用代码含不允许的字符：I（不用 I、O、S、V、Z）"),
         ("91AB0000101137049C", "统一社会信用代码的登记管理机关行政区划码 AB0000 不对"),
-        ("91110000101137049D", "统一社会信用代码校验码错误，应为 C"),
+        ("91110000101137049D", "统一社会信用代码校验码不符，请逐位核对"),
     ],
 )
 def test_invalid_uscc_says_why(code, problem):

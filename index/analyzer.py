@@ -1,0 +1,169 @@
+"""Chinese text analysis: one normalisation, two token streams, the same at index and query time.
+
+* ``grams``: the exact-match stream. Every run of Chinese characters becomes overlapping
+  character bigrams plus the run's last character alone (信息安全 → 信息 息安 安全 全), one token
+  per character, positions numbered sequentially. A Chinese term of any length is then an
+  exact substring test: its bigrams at consecutive positions (安全事件 → 安全 全事 事件 finds
+  信息安全事件). A run's trailing single character occupies the position after its last
+  bigram, so a bigram sequence can never straddle two runs. Latin words, numbers and codes
+  are kept whole (2022, bjrbj2021010, 0747-2261sccza221) and, when they contain separators,
+  also as their parts at the same position (010-55585414 is found by 55585414).
+* ``words``: rjieba (jieba-rs) search-mode words, for relevance. The default-mode words are
+  numbered sequentially; a search-mode sub-word (信息, 安全 inside 信息安全) shares the
+  position of the word that contains it, so quoted phrases of words still line up.
+
+Normalisation (NFKC, lower case, thousands separators dropped, layout spaces between Chinese
+characters removed) is applied to documents and queries alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# CJK unified ideographs (basic, extension A, compatibility, extensions B–G) and 〇.
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_JOINERS = "-_./@"
+_CODE = rf"[0-9a-z]+(?:[{re.escape(_JOINERS)}][0-9a-z]+)*"
+TOKEN_PATTERN = re.compile(rf"([{_CJK}]+)|({_CODE})")
+CJK_CHAR = re.compile(f"[{_CJK}]")
+_CODE_PARTS = re.compile(r"[0-9a-z]+")
+_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_WORDLIKE = re.compile(rf"[{_CJK}0-9a-z]")
+
+
+def normalize(text: str) -> str:
+    """The one normalisation every document and query goes through before tokenising.
+
+    Full-width letters and digits become ASCII (NFKC), Latin is lower-cased, ``1,950,000.00``
+    becomes ``1950000.00``, and spaces between two Chinese characters (line wraps in PDFs,
+    spaced-out titles like 合 同 书) are removed.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _THOUSANDS.sub("", text)
+    return _LAYOUT_SPACE.sub("", text)
+
+
+def is_cjk(text: str) -> bool:
+    """True when every character of ``text`` is a Chinese character."""
+    return bool(text) and all(CJK_CHAR.match(ch) for ch in text)
+
+
+def bigrams(run: str) -> list[str]:
+    """The overlapping character bigrams of a Chinese run (a single character stays itself)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def gram_positions(text: str) -> dict[str, list[int]]:
+    """Term → positions of the ``grams`` stream of already-normalised ``text``.
+
+    This is the hot loop of indexing, written for speed rather than as a token pipeline.
+    """
+    positions: dict[str, list[int]] = {}
+    get = positions.get
+    pos = 0
+    for match in TOKEN_PATTERN.finditer(text):
+        run = match.group(1)
+        if run is not None:
+            last = len(run) - 1
+            for i in range(last):
+                term = run[i : i + 2]
+                plist = get(term)
+                if plist is None:
+                    positions[term] = [pos + i]
+                else:
+                    plist.append(pos + i)
+            term = run[last]
+            plist = get(term)
+            if plist is None:
+                positions[term] = [pos + last]
+            else:
+                plist.append(pos + last)
+            pos += last + 1
+        else:
+            code = match.group(2)
+            for term in _code_terms(code):
+                plist = get(term)
+                if plist is None:
+                    positions[term] = [pos]
+                else:
+                    plist.append(pos)
+            pos += 1
+    return positions
+
+
+def _code_terms(code: str) -> list[str]:
+    """A code and, when it has separators, its alphanumeric parts (all at one position)."""
+    if not any(j in code for j in _JOINERS):
+        return [code]
+    terms = [code]
+    for part in _CODE_PARTS.findall(code):
+        if part not in terms:
+            terms.append(part)
+    return terms
+
+
+def word_positions(text: str) -> dict[str, list[int]]:
+    """Term → positions of the ``words`` stream (rjieba search mode) of normalised ``text``."""
+    positions: dict[str, list[int]] = {}
+    for term, pos in word_tokens(text):
+        plist = positions.get(term)
+        if plist is None:
+            positions[term] = [pos]
+        elif plist[-1] != pos:  # the same sub-word twice inside one word counts once
+            plist.append(pos)
+    return positions
+
+
+def word_tokens(text: str) -> Iterator[tuple[str, int]]:
+    """(word, position) in text order: default-mode words numbered 0, 1, 2 …, sub-words share
+    the position of the word that contains them. Spaces and punctuation are dropped."""
+    import rjieba
+
+    spans = sorted(rjieba.tokenize(text, mode="search"), key=lambda t: (t[1], -t[2]))
+    pos = -1
+    main_end = 0
+    for word, start, end in spans:
+        if not _WORDLIKE.search(word):
+            continue
+        if start >= main_end:  # a default-mode word begins here
+            pos += 1
+            main_end = end
+        yield word, pos
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One position of a query's token sequence: an exact term, or any term with this prefix."""
+
+    term: str
+    prefix: bool = False
+
+
+def query_slots(term: str) -> list[Slot]:
+    """The ``grams`` slots that match ``term`` (already normalised) as an exact substring.
+
+    A Chinese run gives its bigrams. When another token follows the run inside the same
+    term, the run must end there in the document too, so its trailing single character is
+    added (the document emits that token only at a run's end). A lone character at the end
+    of a term can begin a longer run in the document, so it matches by prefix.
+    """
+    matches = list(TOKEN_PATTERN.finditer(term))
+    slots: list[Slot] = []
+    for n, match in enumerate(matches):
+        run, code = match.group(1), match.group(2)
+        followed = n + 1 < len(matches)
+        if code is not None:
+            slots.append(Slot(code))
+        elif len(run) == 1 and not followed:
+            slots.append(Slot(run, prefix=True))
+        else:
+            slots.extend(Slot(g) for g in (bigrams(run) if len(run) > 1 else []))
+            if followed:
+                slots.append(Slot(run[-1]))
+    return slots

@@ -1,0 +1,273 @@
+"""The Whoosh search engine behind :class:`index.api.SearchEngine`, on encrypted storage.
+
+One index entry per current document version. The content stream (档号, title, names and
+text) is indexed as character bigrams for exact-substring matching (see
+:mod:`index.analyzer`) and is not stored; the only stored value is the document id. Filter
+fields (category, project, year, date, sensitivity, retention) are plain index terms, which
+the encrypting storage keeps sealed like everything else.
+
+Use :func:`open_index`; the archive calls ``add`` on ingest, ``delete`` then ``add`` on
+supersede, ``delete`` on destroy, and ``rebuild`` from its catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import fields, formats, writing
+from whoosh import query as wq
+from whoosh.index import EmptyIndexError, LockError
+
+from archive.crypto import Sealer
+
+from .analyzer import gram_positions, normalize
+from .api import Filters, Hit, Hits, IndexDoc
+from .errors import SearchError
+from .query import AllOf, AnyOf, Everything, Match, Node, Without, parse, positive_terms
+from .storage import EncryptedStorage
+
+LOCK_TIMEOUT_S = 60.0
+INDEX_NAME = "MAIN"
+
+
+class IndexBusy(SearchError):
+    """Another process held the index write lock for too long."""
+
+
+class GramField(fields.FieldType):
+    """Text indexed as exact-match grams; the value is text already passed through ``normalize``."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Positions(), analyzer=None, scorable=True)
+
+    def index(self, value: str, **kwargs):
+        encode = self.format.encode
+        for term, plist in gram_positions(value).items():
+            yield term.encode("utf-8"), len(plist), float(len(plist)), encode(plist)
+
+
+def make_schema() -> fields.Schema:
+    """The index schema: the document id (stored), the content grams, and the filter fields."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        body=GramField(),
+        category=fields.ID(),
+        project=fields.ID(),
+        year=fields.ID(),
+        date=fields.NUMERIC(int, bits=32),
+        sensitivity=fields.ID(),
+        retention=fields.ID(),
+    )
+
+
+def content_of(doc: IndexDoc) -> str:
+    """The searchable text of a document: 档号, title, names, body — normalised, one per line."""
+    return normalize("\n".join([doc.ref, doc.title, *doc.names, doc.text]))
+
+
+def document_fields(doc: IndexDoc) -> dict:
+    """Whoosh field values for ``doc``."""
+    values = {
+        "id": doc.doc_id,
+        "body": content_of(doc),
+        "category": doc.category,
+        "year": str(doc.year),
+        "sensitivity": doc.sensitivity,
+        "retention": doc.retention,
+    }
+    if doc.project:
+        values["project"] = doc.project
+    if doc.date is not None:
+        values["date"] = _day_number(doc.date)
+    return values
+
+
+def _day_number(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+class WhooshEngine:
+    """A :class:`index.api.SearchEngine` on Whoosh with an encrypting storage."""
+
+    def __init__(self, directory: Path, sealer: Sealer):
+        self._storage = EncryptedStorage(Path(directory), sealer).create()
+        self._schema = make_schema()
+        self._ix = self._open_or_create()
+        self._searcher = None
+        self._filter_cache: dict[Filters, set[int]] = {}
+
+    def _open_or_create(self):
+        lock = self._storage.lock(f"{INDEX_NAME}_WRITELOCK")
+        if not _acquire(lock):
+            raise IndexBusy("全文索引正被另一个进程写入，请稍后再试")
+        try:
+            try:
+                return self._storage.open_index(INDEX_NAME, schema=self._schema)
+            except EmptyIndexError:
+                return self._storage.create_index(self._schema, indexname=INDEX_NAME)
+        finally:
+            lock.release()
+
+    # Writing ------------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        """Index ``docs``; a document whose id is already indexed is replaced."""
+        writer = self._writer()
+        try:
+            for doc in docs:
+                writer.update_document(**document_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._invalidate()
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        """Remove these document versions from the index (unknown ids are ignored)."""
+        writer = self._writer()
+        try:
+            for doc_id in doc_ids:
+                writer.delete_by_term("id", doc_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._invalidate()
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> None:
+        """Replace the whole index with ``docs``; readers see the old index until the commit."""
+        writer = self._writer()
+        try:
+            for doc in docs:
+                writer.add_document(**document_fields(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=writing.CLEAR)
+        self._invalidate()
+
+    def _writer(self):
+        try:
+            return self._ix.writer(timeout=LOCK_TIMEOUT_S, delay=0.05)
+        except LockError:
+            raise IndexBusy("全文索引正被另一个进程写入，请稍后再试") from None
+
+    def _invalidate(self) -> None:
+        # Whoosh's Searcher.refresh() can keep a stale reader of a segment whose deletions
+        # changed, so a changed index always gets a fresh searcher (the storage caches the
+        # decrypted write-once files, so this costs little).
+        self._filter_cache.clear()
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    # Searching ----------------------------------------------------------------------------
+
+    def search(self, query: str, filters: Filters = Filters(), limit: int = 10, offset: int = 0) -> Hits:
+        """Documents matching ``query`` within ``filters``, best first; ``offset``/``limit`` page them."""
+        node = parse(query)
+        searcher = self._current_searcher()
+        wquery = to_whoosh(node, searcher.reader())
+        allowed = self._allowed(searcher, filters)
+        if allowed is not None and not allowed:
+            return Hits(0, [])
+        results = searcher.search(wquery, limit=offset + limit, filter=allowed)
+        terms = positive_terms(node)
+        page = results[offset : offset + limit]
+        return Hits(len(results), [Hit(hit["id"], float(hit.score or 0.0), terms) for hit in page])
+
+    def _current_searcher(self):
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._invalidate()
+            self._searcher = self._ix.searcher()
+        return self._searcher
+
+    def _allowed(self, searcher, filters: Filters) -> set[int] | None:
+        """The document numbers the filters allow (cached per index generation), or None for all."""
+        fq = filter_query(filters)
+        if fq is None:
+            return None
+        if filters not in self._filter_cache:
+            self._filter_cache[filters] = set(searcher.docs_for_query(fq))
+        return self._filter_cache[filters]
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self._ix.close()
+
+    def doc_count(self) -> int:
+        """Number of (undeleted) documents in the index."""
+        return self._ix.doc_count()
+
+
+def filter_query(filters: Filters) -> wq.Query | None:
+    """A Whoosh query for the field filters, or None when nothing is restricted."""
+    parts: list[wq.Query] = []
+    for name in ("category", "project", "sensitivity", "retention"):
+        value = getattr(filters, name)
+        if value is not None:
+            parts.append(wq.Term(name, value))
+    if filters.year is not None:
+        parts.append(wq.Term("year", str(filters.year)))
+    if filters.date_from is not None or filters.date_to is not None:
+        low = _day_number(filters.date_from) if filters.date_from else None
+        high = _day_number(filters.date_to) if filters.date_to else None
+        parts.append(wq.NumericRange("date", low, high))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def to_whoosh(node: Node, reader) -> wq.Query:
+    """Translate a parsed query into Whoosh queries on the ``body`` field."""
+    if isinstance(node, Everything):
+        return wq.Every()
+    if isinstance(node, Match):
+        return _match_query(node, reader)
+    if isinstance(node, AnyOf):
+        parts = [p for p in node.parts if not isinstance(p, Everything)]
+        if len(parts) < len(node.parts):
+            return wq.Every()
+        return wq.Or([to_whoosh(p, reader) for p in parts])
+    if isinstance(node, Without):
+        if isinstance(node.part, Everything):
+            return wq.Every()
+        return wq.AndNot(wq.Every(), to_whoosh(node.part, reader))
+    assert isinstance(node, AllOf)
+    positive = [to_whoosh(p, reader) for p in node.parts if not isinstance(p, Without)]
+    negative = [to_whoosh(p.part, reader) for p in node.parts if isinstance(p, Without) and not isinstance(p.part, Everything)]
+    base = wq.And(positive) if len(positive) > 1 else positive[0] if positive else wq.Every()
+    if not negative:
+        return base
+    return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
+
+
+def _match_query(match: Match, reader) -> wq.Query:
+    """Consecutive slots on ``body``: a term, a prefix, or a phrase (with a prefix at its end)."""
+    slots = match.slots
+    if len(slots) == 1:
+        slot = slots[0]
+        return wq.Prefix("body", slot.term) if slot.prefix else wq.Term("body", slot.term)
+    if not slots[-1].prefix:
+        return wq.Phrase("body", [s.term for s in slots])
+    expanded = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", slots[-1].term)]
+    if not expanded:
+        return wq.NullQuery
+    last = wq.SpanOr([wq.Term("body", t) for t in expanded])
+    return wq.SpanNear2([wq.Term("body", s.term) for s in slots[:-1]] + [last], slop=1, ordered=True, mindist=1)
+
+
+def _acquire(lock, timeout: float = LOCK_TIMEOUT_S) -> bool:
+    from whoosh.util import filelock
+
+    return filelock.try_for(lambda: lock.acquire(blocking=False), timeout, 0.05)
+
+
+def open_index(directory: Path, sealer: Sealer) -> WhooshEngine:
+    """Open (creating if needed) the encrypted index in ``directory``."""
+    return WhooshEngine(directory, sealer)

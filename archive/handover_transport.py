@@ -1,0 +1,107 @@
+"""Transport encryption for carrying a package: a passphrase-sealed wrapper around the .zip.
+
+The package itself stays plain (archival transfer rule); the wrapper only protects it on the
+way. Format (version 1)::
+
+    b"DGT" | version (1) | Argon2id time (4) | memory KiB (4) | parallelism (1) | salt (16)
+    then the archive's chunked AES-256-GCM stream (``archive.crypto.seal_stream``)
+
+The header is the stream's associated data, so the KDF parameters cannot be edited either.
+The key comes from the transport passphrase with Argon2id. Unwrapping writes to a temp file
+and renames it into place only after the last chunk authenticated: a wrong passphrase or a
+changed byte leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from docgen.fsutil import fsync_dir
+
+from .crypto import KdfParams, open_stream, seal_stream
+from .errors import ArchiveError, Unauthenticated
+
+MAGIC = b"DGT"
+VERSION = 1
+SALT_SIZE = 16
+HEADER_SIZE = len(MAGIC) + 1 + 4 + 4 + 1 + SALT_SIZE
+SUFFIX = ".dgt"
+DEFAULT_KDF = KdfParams(time_cost=3, memory_cost=64 * 1024, parallelism=4)  # RFC 9106, second recommendation
+_MAX_MEMORY_KIB = 1 << 20  # refuse headers asking for more than 1 GiB
+_MAX_TIME = 20
+
+
+class TransportError(ArchiveError):
+    """A transport-encrypted package cannot be opened: wrong passphrase, damaged or not one."""
+
+
+def is_transport_file(path: Path) -> bool:
+    """Whether ``path`` starts with the transport wrapper's magic bytes."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(MAGIC) + 1)
+    except (IsADirectoryError, FileNotFoundError, PermissionError):
+        return False
+    return head == MAGIC + bytes([VERSION])
+
+
+def _header(kdf: KdfParams, salt: bytes) -> bytes:
+    return (MAGIC + bytes([VERSION]) + kdf.time_cost.to_bytes(4, "big") + kdf.memory_cost.to_bytes(4, "big")
+            + bytes([kdf.parallelism]) + salt)
+
+
+def _parse_header(header: bytes) -> tuple[KdfParams, bytes]:
+    if len(header) != HEADER_SIZE or header[:3] != MAGIC or header[3] != VERSION:
+        raise TransportError("不是 docgen 传输加密包（文件头不对）")
+    kdf = KdfParams(int.from_bytes(header[4:8], "big"), int.from_bytes(header[8:12], "big"), header[12])
+    if not (1 <= kdf.time_cost <= _MAX_TIME and 8 <= kdf.memory_cost <= _MAX_MEMORY_KIB and 1 <= kdf.parallelism <= 16):
+        raise TransportError("传输加密包的密钥派生参数超出允许范围")
+    return kdf, header[13:]
+
+
+@contextlib.contextmanager
+def _temp_beside(target: Path):
+    """A temp file next to ``target``; renamed onto it on success, removed on any failure."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def wrap(source: Path, target: Path, passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> Path:
+    """Encrypt the file ``source`` into ``target`` under ``passphrase``; returns ``target``."""
+    salt = os.urandom(SALT_SIZE)
+    header = _header(kdf, salt)
+    key = kdf.derive(passphrase, salt)
+    with open(source, "rb") as src, _temp_beside(target) as dst:
+        dst.write(header)
+        seal_stream(key, src, dst, header)
+    os.chmod(target, 0o644)
+    return target
+
+
+def unwrap(source: Path, target: Path, passphrase: str) -> Path:
+    """Decrypt a wrapped package into ``target``; ``TransportError`` if it does not authenticate."""
+    with open(source, "rb") as src:
+        header = src.read(HEADER_SIZE)
+        kdf, salt = _parse_header(header)
+        key = kdf.derive(passphrase, salt)
+        try:
+            with _temp_beside(target) as dst:
+                for chunk in open_stream(key, src, header):
+                    dst.write(chunk)
+        except Unauthenticated:
+            raise TransportError("无法解开传输加密包：口令不对，或文件已损坏、被篡改") from None
+    return target

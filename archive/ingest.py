@@ -337,7 +337,7 @@ def _open_source(source: Path | bytes) -> Iterator[BinaryIO]:
 def _duplicate_result(existing: "sqlite3.Row", ctx: IngestContext) -> AddResult:
     ref = existing["ref"] if existing["status"] == "current" else f"{existing['ref']}@{existing['version']}"
     warning = f"内容与 {ref} 相同，未重复存储"
-    return AddResult(ref, existing["doc_id"], existing["version"], True, (*ctx.warnings, warning), ctx.filename, ctx.size)
+    return AddResult(ref, existing["doc_id"], existing["version"], True, (warning,), ctx.filename, ctx.size)
 
 
 def _supersede_conflicts(meta: DocMeta, previous: "sqlite3.Row", arc: "Archive") -> list[Problem]:

@@ -28,7 +28,7 @@ from typing import Iterator, Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -107,6 +107,10 @@ def _set_doc_defaults(document) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     lang.set(qn("w:bidi"), "ar-SA")
+    # Styles we do not restyle must not carry theme fonts either: they would win over w:eastAsia.
+    for element in styles.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            element.attrib.pop(qn(attr), None)
 
 
 def _style(document, name: str, *, font: str, size, bold: bool = False, align=None,
@@ -405,6 +409,28 @@ class TemplateBuilder:
         self._after_table()
         return table
 
+    def fixed_table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], *,
+                    widths_mm: Sequence[float] | None = None, align: Sequence[str] | None = None):
+        """A table with a header row and fixed data rows (e.g. one row per party)."""
+        columns = len(headers)
+        if any(len(row) != columns for row in rows):
+            raise ValueError("every row needs one cell per header")
+        table = self.document.add_table(rows=1 + len(rows), cols=columns)
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_borders(table)
+        _fixed_layout(table, widths_mm or [self.page.text_width_mm / columns] * columns)
+        aligns = align or ["c"] * columns
+        _repeat_header(table.rows[0])
+        for cell, text in zip(table.rows[0].cells, headers):
+            self._cell(cell, text, "c", bold=True)
+        for row, values in zip(table.rows[1:], rows):
+            _cant_split(row)
+            for cell, text, how in zip(row.cells, values, aligns):
+                self._cell(cell, text, how)
+        self._after_table()
+        return table
+
     def key_value_table(self, rows: Sequence[tuple[str, str]], widths_mm: Sequence[float] = (40, 106.4)):
         """A two-column table of fixed label / value rows (e.g. the parties' liaison details)."""
         table = self.document.add_table(rows=len(rows), cols=2)
@@ -458,6 +484,7 @@ class TemplateBuilder:
             fmt.keep_with_next = True
 
     def _cell(self, cell, text: str, how: str, bold: bool = False) -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         paragraph.alignment = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER,
                                "r": WD_ALIGN_PARAGRAPH.RIGHT}[how]

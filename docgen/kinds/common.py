@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -204,6 +204,8 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 class Party(DocModel):
     """A contracting party (甲方 / 乙方): one source for its name and address on every page."""
 
+    printed_via: ClassVar[dict[str, tuple[str, ...]]] = {"account_grouped": ("account",)}
+
     name: str = F("名称", min_length=2)
     short_name: str | None = F("简称", None)
     address: str = F("地址", min_length=2)
@@ -250,6 +252,9 @@ class Holder(DocModel):
 class Copies(DocModel):
     """一式陆份，甲、乙双方各执叁份: the total and who holds how many (Σ = total)."""
 
+    printed_via: ClassVar[dict[str, tuple[str, ...]]] = {
+        "text": ("total", "holders", "numerals")}
+
     total: int = F("份数合计", gt=0, le=100)
     holders: list[Holder] = F("各方持有份数", min_length=1)
     numerals: Literal["大写", "小写"] = F("数字写法", "大写")
@@ -271,11 +276,9 @@ class Copies(DocModel):
     @property
     def text(self) -> str:
         """一式陆份，甲、乙双方各执叁份 / 一式捌份，甲方执陆份、乙方执贰份."""
-        return f"一式{self.count(self.total)}份，{self.holding_text}"
+        return f"一式{self.count(self.total)}份，{self._holding_text()}"
 
-    @computed_field(title="各方持有表述")  # type: ignore[prop-decorator]
-    @property
-    def holding_text(self) -> str:
+    def _holding_text(self) -> str:
         holders = list(self.holders)
         parts: list[str] = []
         if len(holders) >= 2 and holders[0].holder == "甲方" and holders[1].holder == "乙方" \
@@ -289,6 +292,9 @@ class Copies(DocModel):
 
 class Dispute(DocModel):
     """How disputes are settled: arbitration (北京仲裁委员会) or litigation (甲方所在地法院)."""
+
+    printed_via: ClassVar[dict[str, tuple[str, ...]]] = {
+        "text": ("method", "arbitration_body", "court"), "arbitration": ("method",)}
 
     method: Literal["arbitration", "litigation"] = F("争议解决方式")
     arbitration_body: str = F("仲裁机构", "北京仲裁委员会")
@@ -312,6 +318,8 @@ _DURATION_TEXT = re.compile(r"^\s*(\d+)\s*(个)?\s*(工作日|日|天|个月|月
 
 class Duration(DocModel):
     """A period such as 20个工作日, 30日, 12个月: ``{n, unit, basis}`` or the text itself."""
+
+    printed_via: ClassVar[dict[str, tuple[str, ...]]] = {"text": ("n", "unit", "basis")}
 
     n: int = F("数量", gt=0, le=100000)
     unit: Literal["日", "月", "小时", "分钟"] = F("单位", "日")

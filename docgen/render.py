@@ -408,13 +408,14 @@ def _render_one(kind_name: str, data: Any, out: Path, pdf: bool, name: str) -> B
 
 
 def batch(kind: str | Kind, source: str | os.PathLike, out_dir: str | os.PathLike, pdf: bool = False,
-          workers: int | None = None, progress: Callable[[BatchItem], None] | None = None) -> BatchResult:
+          workers: int | None = None, progress: Callable[[BatchItem, int, int], None] | None = None) -> BatchResult:
     """Render many documents: every data file of a folder, or what the kind makes of one file
     (nda-personal: one agreement per resident engineer of a contract's staff table).
 
     Every document is checked first; if any has an error nothing is written and ``InvalidInput``
     lists them all, each path prefixed with its document. Rendering then runs on ``workers``
-    processes (default: the CPU count); ``progress`` is called once per finished document.
+    processes (default: the CPU count); ``progress(item, done, total)`` is called once per finished
+    document.
     """
     the_kind = get_kind(kind) if isinstance(kind, str) else kind
     source_path = Path(source)
@@ -448,13 +449,13 @@ def _check_all(kind: Kind, jobs: list) -> None:
 
 
 def _run_batch(kind_name: str, jobs: list, outputs: list[Path], pdf: bool, workers: int,
-               progress: Callable[[BatchItem], None] | None) -> list[BatchItem]:
+               progress: Callable[[BatchItem, int, int], None] | None) -> list[BatchItem]:
     results: dict[int, BatchItem] = {}
     if workers == 1:
         for index, (job, out) in enumerate(zip(jobs, outputs)):
             results[index] = _render_one(kind_name, job.data, out, pdf, job.name)
             if progress:
-                progress(results[index])
+                progress(results[index], len(results), len(jobs))
         return [results[i] for i in range(len(jobs))]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_render_one, kind_name, job.data, out, pdf, job.name): index
@@ -463,7 +464,7 @@ def _run_batch(kind_name: str, jobs: list, outputs: list[Path], pdf: bool, worke
             item = future.result()
             results[futures[future]] = item
             if progress:
-                progress(item)
+                progress(item, len(results), len(jobs))
     return [results[i] for i in range(len(jobs))]
 
 

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-data
 
-.PHONY: install demo test bench bench-large preview lint-templates clean
+.PHONY: install demo test bench bench-large preview templates lint-templates clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ bench: $(STAMP)
 bench-large: $(STAMP)
 	$(PY) -m bench --large
 
+# Every kind's samples as .docx, PDF and PNG pages, to look at by eye.
 preview: $(STAMP)
 	$(PY) -m docgen.preview --out preview
+
+# Rebuild the committed .docx templates from their builder scripts (templates/*/build.py).
+templates: $(STAMP)
+	@for script in templates/*/build.py; do $(PY) $$script || exit 1; done
+
+lint-templates: $(STAMP)
+	$(VENV)/bin/docgen templates lint
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(DEMO_DIR) preview bench/out

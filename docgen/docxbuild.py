@@ -108,9 +108,11 @@ def _set_doc_defaults(document) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
     lang.set(qn("w:bidi"), "ar-SA")
     # Styles we do not restyle must not carry theme fonts either: they would win over w:eastAsia.
-    for element in styles.iter(qn("w:rFonts")):
+    for element in list(styles.iter(qn("w:rFonts"))):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             element.attrib.pop(qn(attr), None)
+        if not element.attrib:
+            element.getparent().remove(element)
 
 
 def _style(document, name: str, *, font: str, size, bold: bool = False, align=None,
@@ -521,3 +523,22 @@ def xml_parts(docx: bytes | str | Path) -> dict[str, str]:
             for name in sorted(archive.namelist())
             if name.startswith("word/") and name.endswith(".xml")
         }
+
+
+def load_builders(folder: str | Path) -> dict[str, TemplateBuilder]:
+    """The builders of a template folder's ``build.py``, by output file name.
+
+    A script defines ``builders() -> {file name: TemplateBuilder}``, or ``build()`` for a single
+    ``template.docx``. Used by the test that keeps committed templates equal to their scripts.
+    """
+    import importlib.util
+
+    script = Path(folder) / "build.py"
+    spec = importlib.util.spec_from_file_location(f"_template_build_{Path(folder).name.replace('-', '_')}", script)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if hasattr(module, "builders"):
+        return dict(module.builders())
+    return {"template.docx": module.build()}

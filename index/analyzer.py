@@ -30,7 +30,9 @@ _CODE = rf"[0-9a-z]+(?:[{re.escape(_JOINERS)}][0-9a-z]+)*"
 TOKEN_PATTERN = re.compile(rf"([{_CJK}]+)|({_CODE})")
 CJK_CHAR = re.compile(f"[{_CJK}]")
 _CODE_PARTS = re.compile(r"[0-9a-z]+")
-_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# Spaces and at most one line break between Chinese characters are layout (a PDF line wrap,
+# a spaced-out title 合 同 书), not a word break; a blank line or a tab (table cell) is.
+LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}])(?:[ \u3000]+(?:\r?\n)?|\r?\n)[ \u3000]*(?=[{_CJK}])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _WORDLIKE = re.compile(rf"[{_CJK}0-9a-z]")
 
@@ -39,12 +41,13 @@ def normalize(text: str) -> str:
     """The one normalisation every document and query goes through before tokenising.
 
     Full-width letters and digits become ASCII (NFKC), Latin is lower-cased, ``1,950,000.00``
-    becomes ``1950000.00``, and spaces between two Chinese characters (line wraps in PDFs,
-    spaced-out titles like 合 同 书) are removed.
+    becomes ``1950000.00``, and spaces or a single line break between two Chinese characters
+    (line wraps in PDFs, spaced-out titles like 合 同 书) are removed; a blank line or a tab
+    still separates.
     """
     text = unicodedata.normalize("NFKC", text).lower()
     text = _THOUSANDS.sub("", text)
-    return _LAYOUT_SPACE.sub("", text)
+    return LAYOUT_SPACE.sub("", text)
 
 
 def is_cjk(text: str) -> bool:

@@ -2,6 +2,9 @@
 
 Extraction never fails an ingest: a file that yields no text is flagged (``empty``,
 ``image_only``, ``unsupported``, ``unreadable``) and archived anyway.
+
+Paragraphs, table rows and pages are separated by a blank line; a single line break inside
+a block is layout (a PDF line wrap), which the search analyzer joins across.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ def extract_text(data: bytes, filename: str) -> Extracted:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text files the way Chinese offices write them: UTF-8 (with or without BOM), else GB18030."""
+    """Decode text files the way Chinese offices write them: UTF-8 (with or without BOM), UTF-16 with
+    a BOM (Windows Notepad's "Unicode"), else GB18030."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -77,7 +83,32 @@ def _docx(data: bytes) -> tuple[str, int | None]:
             seen_parts.add(id(part.part))
             parts.extend(_block_text(part))
     parts.extend(_block_text(document))
-    return "\n".join(p for p in parts if p.strip()), _docx_pages(data)
+    parts.extend(_docx_extra_text(data))
+    return "\n\n".join(p.strip() for p in parts if p.strip()), _docx_pages(data)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_extra_text(data: bytes) -> list[str]:
+    """Text python-docx's paragraphs do not reach: text boxes (seals, stamps, side notes),
+    footnotes and endnotes."""
+    from lxml import etree
+
+    paragraphs: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = set(package.namelist())
+        for name in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+            if name not in names:
+                continue
+            root = etree.fromstring(package.read(name), etree.XMLParser(resolve_entities=False, huge_tree=False))
+            scope = root.iter(f"{_W}txbxContent") if name == "word/document.xml" else [root]
+            for container in scope:
+                for para in container.iter(f"{_W}p"):
+                    text = "".join(t.text or "" for t in para.iter(f"{_W}t"))
+                    if text.strip():
+                        paragraphs.append(text)
+    return list(dict.fromkeys(paragraphs))  # Word writes each text box twice (VML fallback)
 
 
 def _block_text(container) -> list[str]:
@@ -117,8 +148,10 @@ def _pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        return Extracted("", "unreadable", None, "PDF is password-protected")
     pages = len(reader.pages)
-    text = "\n".join((page.extract_text() or "") for page in reader.pages).strip()
+    text = "\n\n".join((page.extract_text() or "").strip() for page in reader.pages).strip()
     if text:
         return Extracted(text, "ok", pages)
     has_images = any(page.images for page in reader.pages)
@@ -139,4 +172,4 @@ def _xlsx(data: bytes) -> str:
                     lines.append("\t".join(values))
     finally:
         book.close()
-    return "\n".join(lines)
+    return "\n\n".join(lines)

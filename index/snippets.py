@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analyzer import _CJK, CJK_CHAR
+from .analyzer import CJK_CHAR, LAYOUT_SPACE
 
 SNIPPET_CHARS = 80
 _WHITESPACE = re.compile(r"\s+")
-_LAYOUT_SPACE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Snippet:
 
 def make_snippet(text: str, terms: tuple[str, ...] | list[str], width: int = SNIPPET_CHARS) -> Snippet:
     """The ``width``-character passage of ``text`` with the most term occurrences, highlighted."""
-    flat = _WHITESPACE.sub(" ", _LAYOUT_SPACE.sub("", text)).strip()
+    flat = _WHITESPACE.sub(" ", LAYOUT_SPACE.sub("", text)).strip()
     spans = find_terms(flat, terms)
     if not spans:
         return Snippet(_cut(flat, 0, width))

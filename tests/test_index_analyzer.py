@@ -11,7 +11,9 @@ def test_normalize_folds_width_case_thousands_and_layout_spaces():
     assert normalize("ＢＪＲＢＪ２０２１０１０") == "bjrbj2021010"
     assert normalize("金额1,950,000.00元") == "金额1950000.00元"
     assert normalize("合 同 书") == "合同书"
-    assert normalize("综合\n事务中心") == "综合事务中心"
+    assert normalize("综合\n事务中心") == "综合事务中心"  # a PDF line wrap
+    assert normalize("第一段\n\n第二段") == "第一段\n\n第二段"  # a paragraph break
+    assert normalize("甲方\t北京") == "甲方\t北京"  # a table cell
     assert normalize("第 3 条") == "第 3 条"  # spaces next to a digit are real separators
 
 

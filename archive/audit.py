@@ -140,7 +140,7 @@ class AuditLog:
                 problems.append(ChainProblem(row["seq"], "entry does not match its chain MAC (changed or reordered)"))
             else:
                 try:
-                    self._sealer.unseal(bytes(row["detail"]), _aad(row["seq"]))
+                    self._sealer.unseal(_blob(row["detail"]), _aad(row["seq"]))
                 except Unauthenticated:
                     problems.append(ChainProblem(row["seq"], "entry detail fails authentication"))
             previous, expected_seq = row["mac"], row["seq"] + 1
@@ -148,15 +148,22 @@ class AuditLog:
 
     def _decode(self, row: sqlite3.Row) -> AuditEntry:
         try:
-            detail = json.loads(self._sealer.unseal(bytes(row["detail"]), _aad(row["seq"])))
+            detail = json.loads(self._sealer.unseal(_blob(row["detail"]), _aad(row["seq"])))
         except (Unauthenticated, ValueError):
             detail = {"error": "detail fails authentication"}
         return AuditEntry(row["seq"], row["at"], row["actor"], row["action"], row["ref"], row["doc_id"], detail)
 
     def _mac(self, previous, seq, at, actor, action, ref, doc_id, sealed) -> str:
-        detail_digest = hashlib.sha256(bytes(sealed or b"")).hexdigest()
+        detail_digest = hashlib.sha256(_blob(sealed)).hexdigest()
         payload = json.dumps([previous, seq, at, actor, action, ref, doc_id, detail_digest], ensure_ascii=True)
         return keyed_digest(self._chain_key, payload.encode()).hexdigest()
+
+
+def _blob(value: Any) -> bytes:
+    """Bytes of a BLOB column; text put there by tampering hashes as its UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape")
+    return bytes(value or b"")
 
 
 def _aad(seq: int) -> bytes:

@@ -92,6 +92,11 @@ MAC_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+def as_blob(value: Any) -> bytes | None:
+    """A BLOB column's bytes, or None when the column holds something else (tampering)."""
+    return bytes(value) if isinstance(value, (bytes, memoryview)) else None
+
+
 class Catalog:
     """A connection to ``catalog.sqlite`` with the pragmas the archive relies on."""
 
@@ -102,6 +107,8 @@ class Catalog:
             create_private_file(path)  # WAL and SHM files inherit this 0600 mode
         self.conn = sqlite3.connect(path, isolation_level=None, timeout=60.0, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
+        # A tampered row may hold bytes where text belongs; read it as text and let the MAC fail.
+        self.conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
         for pragma in (
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=FULL",  # a committed document survives power loss

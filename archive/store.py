@@ -30,7 +30,7 @@ from docgen.fsutil import atomic_writer
 
 from .audit import AuditEntry, AuditLog, default_actor, utc_now
 from .blobs import BlobStore
-from .catalog import Catalog
+from .catalog import Catalog, as_blob
 from .crypto import Sealer, derive_subkey, digests_equal, keyed_digest, open_stream, unseal
 from .errors import (
     AlreadyInitialized,
@@ -314,10 +314,10 @@ class Archive:
         if row["text"] is None or row["wrapped"] is None:
             return ""
         key = self._data_key(row)
-        sealed = bytes(row["text"])
         try:
+            sealed = as_blob(row["text"]) or b""
             return zlib.decompress(unseal(key, sealed, field_aad(row["doc_id"], row["version"], "text"))).decode("utf-8")
-        except Unauthenticated:
+        except (Unauthenticated, zlib.error):
             raise Tampered(f"{row['ref']}: 全文未通过认证（被修改或调换）；运行 docgen archive verify") from None
 
     # --- audit ---
@@ -566,7 +566,7 @@ class Archive:
         if wrapped is None:
             raise Tampered(f"{row['ref']}: 缺少数据密钥；运行 docgen archive verify")
         try:
-            return unseal(self._keys.wrap, bytes(wrapped), dek_aad(row["doc_id"], row["version"]))
+            return unseal(self._keys.wrap, as_blob(wrapped) or b"", dek_aad(row["doc_id"], row["version"]))
         except Unauthenticated:
             raise Tampered(f"{row['ref']}: 数据密钥未通过认证（被修改或调换）") from None
 
@@ -574,7 +574,8 @@ class Archive:
         if row["meta"] is None or row["wrapped"] is None:
             return {}
         try:
-            plain = unseal(self._data_key(row), bytes(row["meta"]), field_aad(row["doc_id"], row["version"], "meta"))
+            sealed = as_blob(row["meta"]) or b""
+            plain = unseal(self._data_key(row), sealed, field_aad(row["doc_id"], row["version"], "meta"))
         except Unauthenticated:
             raise Tampered(f"{row['ref']}: 文件信息未通过认证（被修改或调换）；运行 docgen archive verify") from None
         return json.loads(plain)

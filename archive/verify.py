@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .catalog import as_blob
 from .crypto import digests_equal, is_sealed_blob, keyed_digest, open_stream, sealed_blob_size, unseal
 from .errors import ArchiveError, Unauthenticated
 from .home import loose_mode
@@ -215,7 +216,7 @@ def _check_live_row(phase: PhaseResult, arc: "Archive", row) -> None:
         return
     for name in ("meta", "text"):
         try:
-            plain = unseal(key, bytes(row[name] or b""), field_aad(row["doc_id"], row["version"], name))
+            plain = unseal(key, as_blob(row[name]) or b"", field_aad(row["doc_id"], row["version"], name))
             if name == "text":
                 zlib.decompress(plain)
         except (Unauthenticated, zlib.error):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, get_args, get_origin
 
@@ -153,7 +154,7 @@ class _Collector:
             return
         if isinstance(node, nodes.Assign):
             self.visit(node.node, scope)
-            for target in node.target.find_all(nodes.Name):
+            for target in _names(node.target):
                 scope[target.name] = _LOCAL
             return
         for child in node.iter_child_nodes():
@@ -164,7 +165,7 @@ class _Collector:
         source = _chain(node.iter, scope)
         inner = dict(scope)
         inner["loop"] = _LOCAL
-        targets = list(node.target.find_all(nodes.Name)) if not isinstance(node.target, nodes.Name) else [node.target]
+        targets = _names(node.target)
         for target in targets:
             inner[target.name] = f"{source}[]" if source and len(targets) == 1 else _LOCAL
         for child in node.body:
@@ -173,6 +174,11 @@ class _Collector:
             self.visit(node.test, inner)
         for child in node.else_:
             self.visit(child, scope)
+
+
+def _names(target: nodes.Node) -> list[nodes.Name]:
+    """The names a ``for`` or ``set`` target binds (``x`` or ``k, v``)."""
+    return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
 
 
 def used_paths(source: str, env: SandboxedEnvironment | None = None) -> set[str]:
@@ -230,6 +236,7 @@ class Declared:
     def __init__(self) -> None:
         self.inner: set[str] = set()
         self.leaves: set[str] = set()
+        self.dates: set[str] = set()  # leaves holding dates: templates may read .year/.month/.day
         self.free: set[str] = set()  # dict fields with arbitrary keys: anything below is declared
         self.keyed: set[str] = set()  # dict fields with fixed keys, and dataclass views (Clause, Annex):
         # their leaves are ways of printing one value, not data that must all be printed
@@ -247,7 +254,7 @@ class Declared:
         item_path = path + "[]" * lists
         if lists:
             self.inner.add(path)
-        if get_origin(inner) is dict:
+        if get_origin(inner) is dict or inner is dict:
             self.inner.add(item_path)
             value_type = get_args(inner)[1] if get_args(inner) else Any
             keys = dict_keys.get(path.split("[]")[-1].lstrip(".")) or _schema_keys(info)
@@ -265,11 +272,15 @@ class Declared:
             self.add_model(inner, item_path, dict_keys)
             return
         self.leaves.add(item_path)
+        if isinstance(inner, type) and issubclass(inner, date):
+            self.dates.add(item_path)
 
     def is_declared(self, path: str) -> bool:
         if path in self.inner or path in self.leaves:
             return True
-        return any(path.startswith(p + ".") for p in self.leaves | self.free)
+        if any(path.startswith(p + ".") for p in self.free):
+            return True
+        return any(path in (f"{p}.year", f"{p}.month", f"{p}.day") for p in self.dates)
 
     def printed(self, used: set[str]) -> set[str]:
         """Leaves counted as printed: used themselves, read through (``date.year``) or fed into a used path."""

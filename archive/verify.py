@@ -360,6 +360,9 @@ def opens_in_format(data: bytes, suffix: str) -> str | None:
 
 
 def _decode_strict(data: bytes) -> str:
+    """Text as the extractor reads it (UTF-16 with BOM, UTF-8, GB18030), but without replacement characters."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -99,12 +99,11 @@ PNG_1PX = bytes.fromhex(
 
 
 def encodings(term: str) -> dict[str, bytes]:
-    """The byte sequences a term could be stored as."""
+    """The distinct byte sequences a term could be stored as."""
     forms = {"utf-8": term.encode("utf-8"), "utf-16-le": term.encode("utf-16-le"), "utf-16-be": term.encode("utf-16-be")}
-    try:
-        forms["gb18030"] = term.encode("gb18030")
-    except UnicodeEncodeError:
-        pass
+    gb = term.encode("gb18030")
+    if gb != forms["utf-8"]:  # ASCII is the same in both
+        forms["gb18030"] = gb
     return forms
 
 

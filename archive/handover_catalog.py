@@ -11,14 +11,13 @@ digest, nothing unlisted. The XML is read back with a parser that resolves no en
 fetches nothing.
 
 Every text written here goes through :func:`mask_id_numbers`: a resident ID number (18
-characters, GB 11643 check digit valid) becomes ``110***********1234``.
+characters, GB 11643 check digit valid) is replaced, as in the search index.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,23 +25,19 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
-from docgen.cn import check_id_number
 from docgen.fsutil import atomic_write_bytes
-from docgen.kinds.common import mask_id
+
+from .ingest import mask_id_numbers as _mask_ids
 
 CATALOG_XML = "文件目录.xml"
 CATALOG_XLSX = "文件目录.xlsx"
 COLUMNS: tuple[str, ...] = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
 XML_FORMAT = "docgen-handover/1"
 
-_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-
 
 def mask_id_numbers(text: str | None) -> str:
-    """``text`` with every checksum-valid 18-character resident ID number masked; None → ''."""
-    if not text:
-        return ""
-    return _ID_SHAPED.sub(lambda m: mask_id(m.group(1)) if check_id_number(m.group(1)) else m.group(1), text)
+    """``text`` with every checksum-valid 18-character resident ID number replaced; None → ''."""
+    return _mask_ids(str(text)) if text else ""
 
 
 def date8(day: date | None) -> str:

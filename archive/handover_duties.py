@@ -165,6 +165,16 @@ class Period:
             return f"{s.year}年{'上' if s.month == 1 else '下'}半年"
         return f"{s.year}年"
 
+    @property
+    def short_label(self) -> str:
+        """A narrow-column label: 第6周（2.5—2.11）for weeks, else :attr:`label`."""
+        if self.kind == "week":
+            s, e = self.start, self.end
+            return f"第{_iso_week(s)}周（{s.month}.{s.day}—{e.month}.{e.day}）"
+        if self.kind == "workday":
+            return f"{self.start.month}月{self.start.day}日"
+        return self.label
+
     def overlaps(self, start: date | None, end: date | None) -> bool:
         return (start is None or self.end >= start) and (end is None or self.start <= end)
 
@@ -329,6 +339,12 @@ class Expected:
             ref = f" {self.fault.ref}" if self.fault.ref else ""
             return f"故障{ref}（{self.fault.cleared.month}月{self.fault.cleared.day}日解除）"
         return self.period.label if self.period else ""
+
+    @property
+    def short_label(self) -> str:
+        if self.fault is not None:
+            return self.label
+        return self.period.short_label if self.period else ""
 
     @property
     def key(self) -> str:

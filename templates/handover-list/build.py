@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import PageSetup, TemplateBuilder
 
 HERE = Path(__file__).resolve().parent
 
 
 def build() -> TemplateBuilder:
     """The template, block by block in reading order."""
-    b = TemplateBuilder("移交清单")
+    b = TemplateBuilder("移交清单", PageSetup(left=25, right=25))  # 160 mm of text: the 档号 column fits
     b.title("移交清单")
     b.subtitle("{{ period_label }}{{ kind_label }}")
     b.key_value_table(
@@ -30,7 +30,7 @@ def build() -> TemplateBuilder:
             ("建包日期", "{{ bagging_date|cn_date }}"),
             ("文件数量", "{{ doc_count }} 件，共 {{ total_size }}"),
         ],
-        widths_mm=(32, 114.4),
+        widths_mm=(32, 128),
     )
     b.heading("一、移交文件")
     b.table(
@@ -38,7 +38,7 @@ def build() -> TemplateBuilder:
         ["{{ item.seq }}", "{{ item.ref }}", "{{ item.title }}", "{{ item.date }}", "{{ item.pages }}",
          "{{ item.remarks }}"],
         loop="item in items",
-        widths_mm=[10, 42, 48, 18, 10, 18.4],
+        widths_mm=[10, 64, 28, 24, 10, 24],
         align=["c", "l", "l", "c", "c", "l"],
     )
     with b.when("withheld_count"):
@@ -50,7 +50,7 @@ def build() -> TemplateBuilder:
         ["{{ owed.seq }}", "{{ owed.duty }}", "{{ owed.label }}", "{{ owed.due }}", "{{ owed.status }}",
          "{{ owed.refs }}"],
         loop="owed in owed_items",
-        widths_mm=[10, 22, 44, 20, 22, 28.4],
+        widths_mm=[10, 16, 34, 24, 20, 56],
         align=["c", "l", "l", "c", "c", "l"],
     )
     b.para("应交 {{ summary.expected }} 项：按时 {{ summary.present }} 项，迟交 {{ summary.late }} 项，"
@@ -66,8 +66,7 @@ def build() -> TemplateBuilder:
         ["接收方（盖章）：", "{{ client }}", "接收人（签字）：", "日期："],
     )
     with b.when("supervisor"):
-        b.blank()
-        b.para("监理单位（盖章）：{{ supervisor }}", indent=False)
+        b.para("监理单位（盖章）：{{ supervisor }}", indent=False, space_before=12, keep_with_next=True)
         b.para("监理工程师（签字）：                    日期：", indent=False)
     return b
 

@@ -192,16 +192,22 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def require_soffice() -> str:
+    """The LibreOffice executable; ``MissingTool`` (exit 2) with what to install when it is absent."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise MissingTool("生成 PDF 需要 LibreOffice（soffice），但未找到。请安装 LibreOffice（Debian：apt-get install "
+                          "libreoffice-writer fonts-noto-cjk），或去掉 --pdf 只生成 .docx")
+    return soffice
+
+
 def to_pdf(docx_path: str | os.PathLike, out_dir: str | os.PathLike, timeout: float = 180) -> Path:
     """Convert a .docx to PDF with LibreOffice headless; returns the PDF's path.
 
     Each call uses its own temporary LibreOffice profile (``-env:UserInstallation``) so that
     conversions may run side by side. ``MissingTool`` when LibreOffice is not installed.
     """
-    soffice = soffice_path()
-    if soffice is None:
-        raise MissingTool("生成 PDF 需要 LibreOffice（soffice），但未找到。请安装 LibreOffice（Debian：apt-get install "
-                          "libreoffice-writer fonts-noto-cjk），或去掉 --pdf 只生成 .docx")
+    soffice = require_soffice()
     source = Path(docx_path).resolve()
     target_dir = Path(out_dir).resolve()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -377,6 +383,8 @@ def render(kind: str | Kind, data: str | os.PathLike | Mapping[str, Any], out: s
     job.out = Path(out) if out is not None else default_output(job.kind, data)
     if job.out.suffix.lower() != ".docx":
         raise InvalidInput(f"输出文件应以 .docx 结尾：{job.out}")
+    if pdf:
+        require_soffice()  # before anything is written
     run(job, RENDER_STAGES)
     return RenderResult(job.out_paths, job.warnings, job.derived_dict())
 
@@ -418,6 +426,8 @@ def batch(kind: str | Kind, source: str | os.PathLike, out_dir: str | os.PathLik
     document.
     """
     the_kind = get_kind(kind) if isinstance(kind, str) else kind
+    if pdf:
+        require_soffice()
     source_path = Path(source)
     if not source_path.exists():
         raise InvalidInput(f"数据文件或目录不存在：{source_path}")

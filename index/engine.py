@@ -23,6 +23,7 @@ from archive.crypto import Sealer
 
 from .analyzer import gram_positions, normalize
 from .api import Filters, Hit, Hits, IndexDoc
+from .bulk import build_segments
 from .errors import SearchError
 from .query import AllOf, AnyOf, Everything, Match, Node, Without, parse, positive_terms
 from .storage import EncryptedStorage
@@ -113,15 +114,7 @@ class WhooshEngine:
 
     def add(self, docs: Iterable[IndexDoc]) -> None:
         """Index ``docs``; a document whose id is already indexed is replaced."""
-        writer = self._writer()
-        try:
-            for doc in docs:
-                writer.update_document(**document_fields(doc))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        self._invalidate()
+        self._write(docs, replace=False)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         """Remove these document versions from the index (unknown ids are ignored)."""
@@ -137,14 +130,31 @@ class WhooshEngine:
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> None:
         """Replace the whole index with ``docs``; readers see the old index until the commit."""
+        self._write(docs, replace=True)
+
+    def _write(self, docs: Iterable[IndexDoc], replace: bool) -> None:
+        """Write ``docs`` as new segments (see :mod:`index.bulk`) and commit them in one TOC.
+
+        Holding the write lock throughout, documents are written to fresh segments; on
+        commit the same ids in older segments are marked deleted (``replace`` drops the
+        older segments altogether) and Whoosh's policy merges small older segments.
+        """
         writer = self._writer()
+        seen: list[str] = []
         try:
-            for doc in docs:
-                writer.add_document(**document_fields(doc))
+            fields = (document_fields(doc) for doc in docs)
+            new_segments = list(build_segments(self._storage, self._schema, INDEX_NAME, fields, seen))
+            if not replace:
+                for doc_id in seen:
+                    writer.delete_by_term("id", doc_id)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=writing.CLEAR)
+
+        def policy(w, existing):
+            return new_segments if replace else writing.MERGE_SMALL(w, existing) + new_segments
+
+        writer.commit(mergetype=policy)
         self._invalidate()
 
     def _writer(self):

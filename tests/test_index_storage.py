@@ -69,7 +69,7 @@ def test_the_index_is_useless_without_the_key(index_dir):
 
 
 def _segment_file(directory):
-    return next(p for p in directory.iterdir() if p.suffix == ".seg")
+    return next(p for p in sorted(directory.iterdir()) if p.suffix in (".seg", ".pst"))
 
 
 def test_a_flipped_bit_in_a_segment_is_rejected(index_dir):

@@ -99,7 +99,7 @@ def _parse_period(month: str | None, quarter: str | None):
     try:
         return package_period(month=month, quarter=quarter)
     except ValueError as error:
-        raise InvalidInput(str(error), [Problem("--month/--quarter", "移交期间", str(error))]) from None
+        raise InvalidInput("移交期间有误", [Problem("--month/--quarter", "移交期间", str(error))]) from None
 
 
 class Handover:

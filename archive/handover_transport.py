@@ -105,3 +105,15 @@ def unwrap(source: Path, target: Path, passphrase: str) -> Path:
         except Unauthenticated:
             raise TransportError("无法解开传输加密包：口令不对，或文件已损坏、被篡改") from None
     return target
+
+
+def open_package(source: Path, target: Path, passphrase: str) -> Path:
+    """``docgen handover open``: unwrap ``source`` into ``target`` (a new file)."""
+    from docgen.errors import UsageError
+
+    if not is_transport_file(source):
+        raise UsageError(f"{source} 不是传输加密的移交包")
+    if target.exists():
+        raise UsageError(f"{target} 已存在；不会覆盖")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return unwrap(source, target, passphrase)

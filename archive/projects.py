@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from pydantic import ValidationError, field_validator, model_validator
 
@@ -36,7 +36,7 @@ from docgen.errors import InvalidInput, Problem
 from docgen.kinds.common import CnDate, DocModel, F, problems_from_validation
 
 from .errors import ArchiveError
-from .handover_duties import CADENCE_ALIASES, DEFAULT_DUTIES, Duty, DueRule, Fault, default_duty
+from .handover_duties import CADENCE_ALIASES, CADENCE_NAMES, DEFAULT_DUTIES, Duty, DueRule, Fault, default_duty
 from .handover_store import HandoverStore
 from .meta import PROJECT_PATTERN
 from .scheme import Scheme, load_scheme
@@ -159,11 +159,11 @@ def _duty_from(item: str | DutyInput, index: int) -> tuple[Duty | None, list[Pro
         return None, problems_from_validation(error, DutyInput, prefix=path)
 
 
-def duty_problems(duties: tuple[Duty, ...], scheme: Scheme) -> list[Problem]:
-    """What the filing scheme says is wrong with a project's duties."""
+def duty_problems(duties: Sequence[Duty], scheme: Scheme, indexes: Sequence[int] | None = None) -> list[Problem]:
+    """What the filing scheme says is wrong with a project's duties (``indexes``: their places in the file)."""
     problems: list[Problem] = []
     names = [d.name for d in duties]
-    for index, duty in enumerate(duties):
+    for index, duty in zip(indexes or range(len(duties)), duties):
         path = f"duties[{index}]"
         if names.count(duty.name) > 1:
             problems.append(_problem(f"{path}.name", "应交文件名称", "重复", duty.name))
@@ -177,8 +177,9 @@ def duty_problems(duties: tuple[Duty, ...], scheme: Scheme) -> list[Problem]:
                                      f"不是「{category.name}」的文件类型；可用：{'、'.join(t.name for t in category.doc_types)}",
                                      duty.doc_type))
         elif kind.period and duty.cadence != kind.period:
+            wanted = CADENCE_NAMES[kind.period]
             problems.append(_problem(f"{path}.cadence", "频次",
-                                     f"{duty.doc_type}在文件分类方案中按「{kind.period}」报告，频次应一致", duty.cadence))
+                                     f"{duty.doc_type}在文件分类方案中{wanted}报告一次，频次应为{wanted}", duty.cadence))
     return problems
 
 
@@ -242,13 +243,15 @@ def project_from_data(raw: dict[str, Any], *, base_dir: Path = Path("."), source
                 for name, label in (("name", "项目名称"), ("vendor", "运维服务单位"), ("service", "服务期间"))
                 if name not in fields]
     duties: list[Duty] = []
+    places: list[int] = []
     for index, item in enumerate(given.duties if given.duties is not None else []):
         duty, found = _duty_from(item, index)
         problems.extend(found)
         if duty:
             duties.append(duty)
+            places.append(index)
     final_duties = tuple(duties) if given.duties is not None else DEFAULT_DUTIES
-    problems.extend(duty_problems(final_duties, scheme or load_scheme()))
+    problems.extend(duty_problems(final_duties, scheme or load_scheme(), places if given.duties is not None else None))
     service = fields.get("service")
     if service and service["end"] < service["start"]:
         problems.append(_problem("service.end", "服务止日期", "早于服务起日期", service["end"]))

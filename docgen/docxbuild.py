@@ -446,21 +446,36 @@ class TemplateBuilder:
         self._after_table()
         return table
 
-    def signature_block(self, left: Sequence[str], right: Sequence[str]):
-        """Two borderless columns of signature lines (甲方 left, 乙方 right), kept on one page."""
-        lines = max(len(left), len(right))
-        table = self.document.add_table(rows=lines, cols=2)
+    def signature_block(self, left: Sequence[str], right: Sequence[str],
+                        only_if: Sequence[str | None] | None = None):
+        """Two borderless columns of signature lines (甲方 left, 乙方 right), kept on one page.
+
+        ``only_if[n]``, when given, is a Jinja condition: line ``n`` (both sides) is printed only
+        when it holds, through docxtpl ``{%tr if … %}`` rows, so no empty line is left behind.
+        """
+        count = max(len(left), len(right))
+        conditions = list(only_if or [None] * count)
+        if len(conditions) != count:
+            raise ValueError("only_if needs one entry per line")
+        plan: list[tuple[str, str, str]] = []  # (kind, left, right)
+        for n in range(count):
+            pair = (left[n] if n < len(left) else "", right[n] if n < len(right) else "")
+            if conditions[n]:
+                plan += [("tag", "{%%tr if %s %%}" % conditions[n], ""), ("line", *pair), ("tag", "{%tr endif %}", "")]
+            else:
+                plan.append(("line", *pair))
+        table = self.document.add_table(rows=len(plan), cols=2)
         _no_borders(table)
         half = self.page.text_width_mm / 2
         _fixed_layout(table, [half, half])
-        for n, row in enumerate(table.rows):
+        for row, (_, left_text, right_text) in zip(table.rows, plan):
             _cant_split(row)
-            for cell, side in zip(row.cells, (left, right)):
+            for cell, text in zip(row.cells, (left_text, right_text)):
                 paragraph = cell.paragraphs[0]
                 paragraph.paragraph_format.line_spacing = 1.5
                 paragraph.paragraph_format.keep_with_next = True
-                if n < len(side):
-                    run = paragraph.add_run(side[n])
+                if text:
+                    run = paragraph.add_run(text)
                     run.font.size = SIZE_XIAOSI
         self._after_table()
         return table

@@ -24,7 +24,7 @@ TEXT_WIDTH = 146.4  # mm: A4 minus 31.8 mm margins
 def _periods_table(b: TemplateBuilder) -> None:
     b.table(["序号", "服务内容", "服务起日期", "服务止日期"],
             ["{{ p.seq }}", "{{ p.content }}", "{{ p.start|cn_date }}", "{{ p.end|cn_date }}"],
-            loop="p in periods", widths_mm=[14, 68.4, 32, 32], align="clcc")
+            loop="p in periods", widths_mm=[12, 60.4, 37, 37], align="clcc")
 
 
 def _fees_table(b: TemplateBuilder) -> None:
@@ -176,18 +176,27 @@ def _annexes(b: TemplateBuilder) -> None:
         _staff_table(b)
 
 
-def _party_details(side: str) -> list[str]:
-    return [
-        f"地址：{{{{ {side}.address }}}}",
-        f"邮政编码：{{{{ {side}.postcode }}}}",
-        f"电话：{{{{ {side}.phone }}}}",
-        f"传真：{{{{ {side}.fax }}}}",
-        f"电子邮件：{{{{ {side}.email }}}}",
-        f"开户银行：{{{{ {side}.bank }}}}",
-        f"账号：{{{{ {side}.account_grouped }}}}",
-        f"统一社会信用代码：{{{{ {side}.uscc }}}}",
-        f"法定代表人：{{{{ {side}.legal_rep }}}}",
-    ]
+PARTY_DETAILS = (
+    # (label, field, printed only when one party has it) — the seeds print the first five always.
+    ("地址", "address", False),
+    ("邮政编码", "postcode", False),
+    ("电话", "phone", False),
+    ("传真", "fax", True),
+    ("电子邮件", "email", True),
+    ("开户银行", "bank", False),
+    ("账号", "account_grouped", False),
+    ("统一社会信用代码", "uscc", True),
+    ("法定代表人", "legal_rep", True),
+)
+
+
+def _party_details(b: TemplateBuilder) -> None:
+    """Both parties' addresses, phones and bank details side by side, as on the seeds' signature pages."""
+    b.signature_block(
+        [f"{label}：{{{{ party_a.{field} }}}}" for label, field, _ in PARTY_DETAILS],
+        [f"{label}：{{{{ party_b.{field} }}}}" for label, field, _ in PARTY_DETAILS],
+        only_if=[f"party_a.{field} or party_b.{field}" if optional else None for _, field, optional in PARTY_DETAILS],
+    )
 
 
 # ───────────────────────────── 合同书 + 合同一般条款 (seed 002) ─────────────────────────────
@@ -271,7 +280,7 @@ def hetongshu() -> TemplateBuilder:
         ["{% if procurement %}{{ procurement.winner }}{% endif %}（乙方）：{{ party_b.name }}", "（印章）",
          "{{ party_b.signatory }}：", "", "{{ signing.date|cn_date }}"],
     )
-    b.signature_block(_party_details("party_a"), _party_details("party_b"))
+    _party_details(b)
 
     # 合同一般条款
     b.page_break()
@@ -494,7 +503,7 @@ def articles() -> TemplateBuilder:
         ["乙方：{{ party_b.name }}", "（盖章）", "{{ party_b.signatory }}（签字）：", "",
          "签约日期：{{ signing.date|cn_date }}"],
     )
-    b.signature_block(_party_details("party_a"), _party_details("party_b"))
+    _party_details(b)
     b.blank()
     _annexes(b)
     return b

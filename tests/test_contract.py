@@ -158,6 +158,12 @@ def test_seed_001_articles_layout(rendered_001):
     assert "第十五条 合同廉政承诺" in text
 
 
+def test_seed_001_service_levels(rendered_001):
+    rows = table_rows(rendered_001, "服务项目", "服务级别要求")
+    assert rows[0] == ["驻场服务", "5×9小时（09:00-18:00），国家法定节假日除外"]
+    assert ["现场到达", "需要现场处理的，2小时内到达现场"] in rows
+
+
 def test_seed_001_warns_about_periods_before_signing():
     result = check("contract", SAMPLE_001)
     assert [w.path for w in result.warnings] == ["service.periods[0].start", "service.periods[3].start"]
@@ -271,3 +277,11 @@ def test_values_that_look_like_code_or_xml_are_printed_literally(tmp_path):
     assert "49公司" not in text
     assert "乙方负责{% for x in y %}</w:p><w:p>运维{{ party_a.name }}，" in text
     assert "北京市</w:t></w:r></w:p>&amp;\"'" in text
+
+
+def test_load_contract_for_kinds_built_on_a_contract():
+    from docgen.kinds.contract import load_contract
+
+    model, derived = load_contract(SAMPLE_002)
+    assert derived.clause["penalty"].ref == "合同一般条款第七条"
+    assert [s.name for s in model.staff if s.service_type == "驻场服务"] == ["陈思远", "刘晓峰"]

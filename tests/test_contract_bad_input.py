@@ -101,6 +101,9 @@ CASES = [
      "money.instalments[0].condition", "付款条件", "合同约定的是履约保函"),
     ("payment-year-before-signing", set_("money.instalments[0].year", 2021), "money.instalments[0].year",
      "年内支付年度", "早于签订年度"),
+    ("sla-hours-mismatch", set_("sla.onsite.break_hours", 0), "sla.onsite", "驻场服务时间",
+     "5×8 表示每天 8 小时，但 08:30–17:30（扣除午休 0 小时）是 9 小时"),
+    ("sla-bad-pattern", set_("sla.hotline.pattern", "全天"), "sla.hotline.pattern", "服务时间模式", "天数×小时数"),
     ("dispute-unknown", set_("dispute.method", "mediation"), "dispute.method", "争议解决方式", "应为以下之一"),
 ]
 

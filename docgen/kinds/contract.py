@@ -22,7 +22,9 @@ from pydantic import BaseModel, computed_field, field_validator, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds.base import Annex, Clause, ClauseSpec, Kind, Layout, number_annexes, number_clauses, register
+from docgen.kinds.base import (
+    Annex, Clause, ClauseSpec, Kind, Layout, get_kind, number_annexes, number_clauses, register,
+)
 from docgen.kinds.common import (
     CnDate,
     Copies,
@@ -169,6 +171,73 @@ class Assessment(DocModel):
     fail_periods_to_terminate: int = F("连续不合格可解除的考核期数", 2, gt=0, le=12)
 
 
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_PATTERN = re.compile(r"^([1-7])\s*[×xX*]\s*([1-9]|1\d|2[0-4])$")
+
+
+class ServiceHours(DocModel):
+    """An on-site or hotline pattern such as 5×8 (08:30–17:30): D days × H hours a day."""
+
+    pattern: str = F("服务时间模式")
+    start: str | None = F("开始时间", None)
+    end: str | None = F("结束时间", None)
+    break_hours: Decimal = F("午休时长（小时）", Decimal(0), ge=0, le=4)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        match = _PATTERN.match(value.strip())
+        if not match:
+            raise ValueError("服务时间模式应写成 天数×小时数，如 \"5×8\"、\"7×24\"")
+        return f"{match.group(1)}×{match.group(2)}"
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK.match(value):
+            raise ValueError("时间应写成 HH:MM（请加引号，如 \"08:30\"）")
+        return value
+
+    @model_validator(mode="after")
+    def _hours_match(self) -> "ServiceHours":
+        """5×8 with 08:30–17:30 is nine hours (seed 002): the pattern and the clock must agree."""
+        if (self.start is None) != (self.end is None):
+            raise ValueError("开始时间和结束时间需同时给出")
+        if self.start and self.end:
+            minutes = _minutes(self.end) - _minutes(self.start) - int(self.break_hours * 60)
+            hours = int(self.pattern.split("×")[1])
+            if minutes != hours * 60:
+                raise ValueError(f"{self.pattern} 表示每天 {hours} 小时，但 {self.start}–{self.end}"
+                                 f"（扣除午休 {self.break_hours} 小时）是 {Decimal(minutes) / 60:g} 小时")
+        return self
+
+    @computed_field(title="服务时间表述")  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        """5×8小时（08:30-17:30） / 7×24小时."""
+        rest = f"，其中午休{self.break_hours:g}小时" if self.break_hours else ""
+        clock = f"（{self.start}-{self.end}{rest}）" if self.start else ""
+        return f"{self.pattern}小时{clock}"
+
+    printed_via: ClassVar[dict[str, tuple[str, ...]]] = {"text": ("pattern", "start", "end", "break_hours")}
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class SLA(DocModel):
+    """Service levels (inventory B.4); each is optional, those given are printed as a table."""
+
+    onsite: ServiceHours | None = F("驻场服务时间", None)
+    hotline: ServiceHours | None = F("热线服务时间", None)
+    response: Duration | None = F("电话响应时限", None)
+    arrival: Duration | None = F("到场时限", None)
+    resolution: Duration | None = F("故障解决时限", None)
+    fault_report: Duration | None = F("故障报告时限", None)
+
+
 class Terms(DocModel):
     """The windows the seeds set differently (inventory C.3): all parameters, seed 002 defaults."""
 
@@ -230,6 +299,7 @@ class ContractModel(DocModel):
     penalties: Penalties = F("违约责任")
     assessment: Assessment = F("服务质量考核", {})
     terms: Terms = F("期限约定", {})
+    sla: SLA = F("服务级别", {})
     staff: list[StaffMember] = F("项目人员名单", [])
     copies: Copies = F("合同份数")
     dispute: Dispute = F("争议解决")
@@ -373,6 +443,28 @@ class PaymentRow(BaseModel):
     deadline: str  # 于2022年内 / 10个工作日内
 
 
+class SlaRow(BaseModel):
+    item: str
+    requirement: str
+
+
+def _sla_rows(sla: SLA) -> list[SlaRow]:
+    rows = []
+    if sla.onsite:
+        rows.append(SlaRow(item="驻场服务", requirement=f"{sla.onsite.text}，国家法定节假日除外"))
+    if sla.hotline:
+        rows.append(SlaRow(item="服务热线", requirement=f"{sla.hotline.text}受理技术咨询、服务请求和故障申报"))
+    if sla.response:
+        rows.append(SlaRow(item="电话响应", requirement=f"接到通知后{sla.response.text}内响应"))
+    if sla.arrival:
+        rows.append(SlaRow(item="现场到达", requirement=f"需要现场处理的，{sla.arrival.text}内到达现场"))
+    if sla.resolution:
+        rows.append(SlaRow(item="故障解决", requirement=f"{sla.resolution.text}内解决故障；不能解决的，应与甲方协商备用方案"))
+    if sla.fault_report:
+        rows.append(SlaRow(item="故障报告", requirement=f"故障解除后{sla.fault_report.text}内提交故障处理报告"))
+    return rows
+
+
 class ContractDerived(BaseModel):
     """Every value the contract prints that is computed from the data."""
 
@@ -399,6 +491,7 @@ class ContractDerived(BaseModel):
     cycle_every: str  # 每月 / 每季度 / 每年
     documents: list[str]  # 组成合同的文件，按优先次序
     effective_text: str
+    sla_rows: list[SlaRow]
     resident_staff: list[str]
     clause: dict[str, Clause]
     annex: dict[str, Annex]
@@ -464,7 +557,7 @@ class ContractKind(Kind):
         "staff[].id_number", "staff[].address",
         # Inputs printed through derived values (payments, bond, clause titles, effective_text).
         "money.instalments", "bond.pct", "effective", "integrity", "continuation", "annexes",
-        "annex_style", "layout", "service.periods", "money.fee_items", "staff[].service_type",
+        "annex_style", "layout", "service.periods", "money.fee_items", "staff[].service_type", "sla",
         # Summaries offered to other kinds and to `docgen check`, not printed in the contract.
         "resident_staff", "fee_total_upper", "service_days", "daily_fee", "bond_wan",
         "procurement.sign_within", "procurement.award_amount", "total_wan", "periods[].days",
@@ -506,6 +599,7 @@ class ContractKind(Kind):
             cycle_every={"月度": "每月", "季度": "每季度", "年度": "每年"}[model.assessment.cycle],
             documents=_documents(model, annexes),
             effective_text=effective,
+            sla_rows=_sla_rows(model.sla),
             resident_staff=[s.name for s in model.staff if s.service_type == "驻场服务"],
             clause=clause_numbers(model),
             annex=annexes,
@@ -699,3 +793,17 @@ def _warn_postcodes(model: ContractModel, derived: ContractDerived) -> list[Prob
             problems.append(_warning(f"{side}.postcode", "邮政编码", "地址在北京，但邮政编码不是北京的（10xxxx）",
                                      party.postcode))
     return problems
+
+
+def load_contract(source) -> tuple[ContractModel, ContractDerived]:
+    """A contract data file (or mapping) validated and derived, for kinds built on a contract.
+
+    The company NDA cites ``derived.clause['penalty'].ref``; the personal NDA batch takes the
+    resident engineers (``[s for s in model.staff if s.service_type == '驻场服务']``).
+    Raises ``InvalidInput`` listing every problem of the contract data.
+    """
+    from docgen.render import CHECK_STAGES, Job, run
+
+    job = run(Job(kind=get_kind("contract"), data=source), CHECK_STAGES)
+    return job.model, job.derived  # type: ignore[return-value]
+

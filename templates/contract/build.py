@@ -48,6 +48,14 @@ def _staff_table(b: TemplateBuilder) -> None:
             loop="s in staff", widths_mm=[10, 17, 12, 22, 27, 40.4, 18], align="ccccclc")
 
 
+def _sla(b: TemplateBuilder, lead: str) -> None:
+    """The service levels given in the data, as a table (nothing when none are given)."""
+    with b.when("sla_rows"):
+        b.para(lead + "乙方承诺达到以下服务级别：")
+        b.table(["服务项目", "服务级别要求"], ["{{ r.item }}", "{{ r.requirement }}"], loop="r in sla_rows",
+                widths_mm=[30, 116.4], align="cl")
+
+
 def _single_payment(b: TemplateBuilder, lead: str = "") -> None:
     b.para(lead + "{{ payments[0].condition }}，甲方{{ payments[0].deadline }}支付乙方合同全款，即人民币"
            "{{ payments[0].amount|money }}元（大写：人民币{{ payments[0].upper }}）。")
@@ -287,6 +295,7 @@ def hetongshu() -> TemplateBuilder:
     b.title("合同一般条款", size=SIZE_SANHAO)
     b.clause("service")
     b.para("乙方为甲方所委托的{{ project_name }}项目提供服务，具体内容详见{{ annex.scope.ref }}。")
+    _sla(b, "")
     b.clause("period")
     b.para("乙方为甲方提供服务期间为{{ service_months_text }}，自{{ service_start|cn_date }}起至"
            "{{ service_end|cn_date }}止。{% if periods|length > 1 %}各项服务的服务期间如下：{% endif %}")
@@ -432,6 +441,7 @@ def articles() -> TemplateBuilder:
     b.para("3. 服务期间：")
     _periods_table(b)
     b.para("4. 服务的转包和转让：本合同项下涉及的所有服务内容，乙方不得转让或转包。")
+    _sla(b, "5. 服务级别：")
 
     b.clause("price")
     b.para("在本合同涉及的以上内容条件下，总服务期为{{ service_months_text }}的合同价款为人民币{{ money.total|money }}元"

@@ -68,8 +68,7 @@ class BlobStore:
         target = self.path(name)
         make_private_dir(target.parent)
         os.replace(pending.path, target)
-        fsync_dir(target.parent)
-        fsync_dir(self.tmp)
+        fsync_dir(target.parent)  # the new name is durable; a temp name resurrected by a crash is just stale
         pending.committed = True
         return target
 

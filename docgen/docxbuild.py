@@ -48,6 +48,7 @@ SIZE_SANHAO = Pt(16)  # 三号
 SIZE_SIHAO = Pt(14)  # 四号
 SIZE_XIAOSI = Pt(12)  # 小四
 SIZE_WUHAO = Pt(10.5)  # 五号
+SIZE_XIAOWU = Pt(9)  # 小五
 
 A4_WIDTH, A4_HEIGHT = Mm(210), Mm(297)
 
@@ -375,10 +376,11 @@ class TemplateBuilder:
 
     def table(self, headers: Sequence[str], cells: Sequence[str], *, loop: str | None = None,
               widths_mm: Sequence[float] | None = None, footer: Sequence[str] | None = None,
-              align: Sequence[str] | None = None, header_bold: bool = True):
+              align: Sequence[str] | None = None, header_bold: bool = True, size=None):
         """A real Word table: a header row, then ``cells`` repeated ``{%tr for loop %}``.
 
-        ``footer`` adds a last row (e.g. 总计). ``align`` gives 'l', 'c' or 'r' per column.
+        ``footer`` adds a last row (e.g. 总计). ``align`` gives 'l', 'c' or 'r' per column;
+        ``size`` the font size of every cell (default 五号).
         """
         columns = len(headers)
         if len(cells) != columns or (footer is not None and len(footer) != columns):
@@ -393,21 +395,21 @@ class TemplateBuilder:
         aligns = align or ["c"] * columns
         _repeat_header(table.rows[0])
         for cell, text in zip(table.rows[0].cells, headers):
-            self._cell(cell, text, "c", bold=header_bold)
+            self._cell(cell, text, "c", bold=header_bold, size=size)
         index = 1
         if loop:
             self._cell(table.rows[index].cells[0], "{%%tr for %s %%}" % loop, "l")
             index += 1
         _cant_split(table.rows[index])
         for cell, text, how in zip(table.rows[index].cells, cells, aligns):
-            self._cell(cell, text, how)
+            self._cell(cell, text, how, size=size)
         index += 1
         if loop:
             self._cell(table.rows[index].cells[0], "{%tr endfor %}", "l")
             index += 1
         if footer is not None:
             for cell, text, how in zip(table.rows[index].cells, footer, aligns):
-                self._cell(cell, text, how, bold=True)
+                self._cell(cell, text, how, bold=True, size=size)
         self._after_table()
         return table
 
@@ -500,7 +502,7 @@ class TemplateBuilder:
         if keep_with_next:
             fmt.keep_with_next = True
 
-    def _cell(self, cell, text: str, how: str, bold: bool = False) -> None:
+    def _cell(self, cell, text: str, how: str, bold: bool = False, size=None) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         paragraph = cell.paragraphs[0]
         paragraph.alignment = {"l": WD_ALIGN_PARAGRAPH.LEFT, "c": WD_ALIGN_PARAGRAPH.CENTER,
@@ -508,7 +510,7 @@ class TemplateBuilder:
         paragraph.paragraph_format.line_spacing = 1.15
         run = paragraph.add_run(text)
         run.bold = bold or None
-        run.font.size = SIZE_WUHAO
+        run.font.size = size or SIZE_WUHAO
 
     def _after_table(self) -> None:
         # A small gap so the next paragraph does not touch the table's bottom border.

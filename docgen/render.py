@@ -163,7 +163,9 @@ def render_docx(template: str | os.PathLike | bytes, context: Mapping[str, Any])
 
 _FONT_ALIASES = {
     # Windows font names used in the templates → fonts a Linux LibreOffice has.
-    "Noto Serif CJK SC": ("仿宋", "仿宋_GB2312", "FangSong", "FangSong_GB2312", "宋体", "SimSun",
+    # Times New Roman's metric twin is not installed; DejaVu Serif is far wider and wraps
+    # table figures that fit in Word, so Latin text takes Noto Serif CJK's own Latin glyphs.
+    "Noto Serif CJK SC": ("Times New Roman", "仿宋", "仿宋_GB2312", "FangSong", "FangSong_GB2312", "宋体", "SimSun",
                           "楷体", "楷体_GB2312", "KaiTi", "NSimSun", "新宋体"),
     "Noto Sans CJK SC": ("黑体", "SimHei", "微软雅黑", "Microsoft YaHei"),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docgen.docxbuild import SIZE_SANHAO, TemplateBuilder
+from docgen.docxbuild import SIZE_SANHAO, SIZE_XIAOWU, TemplateBuilder
 
 HERE = Path(__file__).resolve().parent
 TEXT_WIDTH = 146.4  # mm: A4 minus 31.8 mm margins
@@ -38,7 +38,8 @@ def _payments_table(b: TemplateBuilder) -> None:
     b.table(["期次", "比例", "金额（元）", "万元", "大写金额", "付款条件", "付款期限"],
             ["{{ p.seq_cn }}", "{{ p.pct|pct }}", "{{ p.amount|money(False) }}", "{{ p.wan }}",
              "{{ p.upper }}", "{{ p.condition }}", "{{ p.deadline }}"],
-            loop="p in payments", widths_mm=[14, 12, 24, 14, 30, 34.4, 18], align="ccrclll")
+            loop="p in payments", widths_mm=[15, 11, 27, 16, 33, 28.4, 16], align="ccrclll",
+            size=SIZE_XIAOWU)
 
 
 def _staff_table(b: TemplateBuilder) -> None:

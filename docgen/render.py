@@ -292,14 +292,19 @@ class Job:
 
 
 def stage_load(job: Job) -> None:
-    """Read the YAML file (or take the mapping given)."""
+    """Read the YAML file (or take the mapping given), then the data files it names.
+
+    A data file may name another one (an NDA's ``contract: ../contract/sample-002.yaml``);
+    ``Kind.resolve`` loads it relative to the data file's folder (the current folder for a mapping).
+    """
     if isinstance(job.data, Mapping):
-        job.raw = dict(job.data)
+        job.raw = job.kind.resolve(dict(job.data), Path.cwd())
         return
     job.raw = load_yaml(Path(job.data))
     if not isinstance(job.raw, dict):
         raise InvalidInput(f"数据文件的顶层应为一组字段（映射）：{job.data}",
                            [Problem("（整个文件）", "", "顶层应为一组字段（key: value）")])
+    job.raw = job.kind.resolve(job.raw, Path(job.data).resolve().parent)
 
 
 def stage_validate(job: Job) -> None:

@@ -224,6 +224,12 @@ class Kind:
             context[name] = getattr(derived, name)
         return context
 
+    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+        """The data as the model reads it. Kinds whose data names other data files (an NDA's
+        ``contract: ../contract/sample-002.yaml``) load them here, relative to ``base_dir`` (the
+        data file's folder, or the current folder for data given as a mapping)."""
+        return raw
+
     def batch_jobs(self, source: Path) -> list[BatchJob]:
         """The documents ``docgen batch`` makes from ``source``: every YAML file of a folder,
         or the one file given. Kinds override this (nda-personal: one per resident engineer)."""

@@ -8,6 +8,8 @@ documents, each owed item is
 * ``missing``  (缺失) — nothing matches and the due date has passed (``as_of`` > due);
 * ``not_due``  (未到期) — nothing matches yet and the due date is today or later.
 
+"Today" is ``as_of`` (default: the real today); documents received after it are not seen.
+
 A document matches a periodic duty when its category, document type and period key
 (``2024-W06``, ``2023-09`` …) are the duty's; a daily duty when its 文件日期 is the day; a fault
 duty when its 文号 or 题名 carries the fault's reference, or, for faults registered without
@@ -284,7 +286,11 @@ def check_completeness(
     faults: Iterable[Fault] = (),
     strict: bool = False,
 ) -> CompletenessReport:
-    """Match the project's archived documents ``docs`` against what the package owes."""
+    """Match the project's archived documents ``docs`` against what the package owes.
+
+    Only documents received on or before ``as_of`` count: the check reads as it stood that day.
+    """
+    docs = [d for d in docs if d.received is None or d.received <= as_of]
     expected = expected_items(duties, package, service_start, service_end, faults)
     fault_docs = _match_faults(expected, docs)
     results: list[ItemResult] = []

@@ -1,7 +1,46 @@
-"""CLI commands: demo. Filled in by the issue that owns them."""
+"""CLI command: ``docgen demo`` — runs the tour (``docgen.demo.run_demo``) and prints each step."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+
+from .common import command_errors, emit, output_options
+
+
+@click.command("demo")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"),
+              show_default=True, help="Folder for the demo (removed and recreated only if it holds a previous demo).")
+@output_options
+@click.pass_context
+@command_errors
+def demo_cmd(ctx: click.Context, directory: Path, as_json: bool) -> None:
+    """The end-to-end tour: archive, render, check, search, package, verify (what `make demo` runs)."""
+    from docgen.demo import run_demo
+
+    counter = iter(range(1, 100))
+
+    def show(step) -> None:
+        if not as_json:
+            mark = "—" if step.skipped else ("✓" if step.ok else "✗")
+            click.echo(f"{next(counter):>2}. {mark} {step.title}\n      {step.result}")
+
+    result = run_demo(directory, on_step=show)
+    emit(result.to_dict(), as_json, _closing)
+    if not result.ok:
+        ctx.exit(1)
+
+
+def _closing(data: dict) -> str:
+    secret = (f"--passphrase-file {data['passphrase_file']}" if data["passphrase_file"]
+              else "（口令取自 DOCGEN_PASSPHRASE）")
+    return (f"\n演示完成{'' if data['ok'] else '（有步骤未通过）'}。接着看看：\n"
+            f"  docgen archive list --home {data['home']} {secret}\n"
+            f"  docgen handover check -p JFLH --month 2023-09 --home {data['home']} {secret}\n"
+            f"  docgen handover verify {data['package']}")
 
 
 def register(cli: click.Group) -> None:
     """Attach this module's commands to the main group."""
+    cli.add_command(demo_cmd)

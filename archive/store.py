@@ -198,16 +198,18 @@ class Archive:
 
     def add_many(
         self,
-        items: Iterable[AddItem],
+        items: Iterable[AddItem | tuple],
         progress: Callable[[int, AddResult], None] | None = None,
     ) -> list[AddResult]:
         """Archive many documents, each in its own transaction; the index is updated in batches.
 
-        Metadata of every item is validated first (all problems at once, nothing added). An
-        interrupted earlier run is cleaned up first (:meth:`recover`), so re-running the same
-        folder completes it: what is already archived comes back as a duplicate.
+        ``items`` are ``AddItem`` or tuples ``(source, meta[, filename[, supersedes]])``;
+        ``progress(n, result)`` is called after the n-th. Metadata of every item is validated
+        first (all problems at once, nothing added). An interrupted earlier run is cleaned up
+        first (:meth:`recover`), so re-running the same folder completes it: what is already
+        archived comes back as a duplicate.
         """
-        items = list(items)
+        items = [item if isinstance(item, AddItem) else AddItem(*item) for item in items]
         self._validate_all(items)
         self.recover()
         results: list[AddResult] = []
@@ -415,6 +417,17 @@ class Archive:
 
     def unindexed_count(self) -> int:
         return self._catalog.conn.execute("SELECT COUNT(*) FROM documents WHERE indexed = 0").fetchone()[0]
+
+    def search_engine(self) -> "SearchEngine | None":
+        """The search engine on this archive's index (opened on first use), or None if it cannot open.
+
+        Why it could not open is in ``engine_error``.
+        """
+        return self._index_engine()
+
+    @property
+    def engine_error(self) -> str | None:
+        return self._engine_error
 
     def _index_engine(self) -> "SearchEngine | None":
         if self._engine is None and self._engine_error is None:

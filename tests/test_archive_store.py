@@ -154,6 +154,11 @@ def test_add_many_and_progress(arc, tmp_path):
     assert [r.ref[-4:] for r in results if not r.duplicate] == ["0001", "0002", "0003", "0004", "0005"]
 
 
+def test_add_many_takes_tuples(arc):
+    results = arc.add_many([(b"one", {"category": "05"}, "one.txt"), (b"two", {"category": "05"}, "two.txt")])
+    assert [arc.entry(r.ref).filename for r in results] == ["one.txt", "two.txt"]
+
+
 def test_add_many_validates_every_item_before_adding_any(arc):
     items = [AddItem(b"ok", {"category": "05"}, filename="ok.txt"), AddItem(b"bad", {"category": "77"}, filename="bad.txt")]
     with pytest.raises(InvalidMeta) as caught:
@@ -207,9 +212,9 @@ def test_documents_reach_the_search_index(arc):
     from index.api import Filters
 
     arc.add("监理通知单 关于机房整改".encode(), {"category": "14", "doc_type": "监理通知单", "date": "2024-06-01"}, filename="n.txt")
-    engine = arc._index_engine()
+    engine = arc.search_engine()
     if engine is None:
-        pytest.skip(f"search engine not available: {arc._engine_error}")
+        pytest.skip(f"search engine not available: {arc.engine_error}")
     hits = engine.search("机房整改", Filters())
     assert hits.total == 1 and arc.unindexed_count() == 0
 

@@ -65,39 +65,41 @@ def bigrams(run: str) -> list[str]:
 def gram_positions(text: str) -> dict[str, list[int]]:
     """Term → positions of the ``grams`` stream of already-normalised ``text``.
 
-    This is the hot loop of indexing, written for speed rather than as a token pipeline.
+    This is the hot loop of indexing: the token sequence is built with C-level string
+    operations, then grouped by term in one pass.
     """
-    positions: dict[str, list[int]] = {}
-    get = positions.get
-    pos = 0
+    terms: list = []
+    extend, append = terms.extend, terms.append
     for match in TOKEN_PATTERN.finditer(text):
         run = match.group(1)
         if run is not None:
-            last = len(run) - 1
-            for i in range(last):
-                term = run[i : i + 2]
-                plist = get(term)
-                if plist is None:
-                    positions[term] = [pos + i]
-                else:
-                    plist.append(pos + i)
-            term = run[last]
-            plist = get(term)
-            if plist is None:
-                positions[term] = [pos + last]
-            else:
-                plist.append(pos + last)
-            pos += last + 1
+            extend(map(str.__add__, run, run[1:]))  # the run's bigrams
+            append(run[-1])
         else:
             code = match.group(2)
-            for term in _code_terms(code):
-                plist = get(term)
-                if plist is None:
-                    positions[term] = [pos]
-                else:
-                    plist.append(pos)
-            pos += 1
+            # a code with separators stands at one position with its parts
+            append(code if not any(j in code for j in _JOINERS) else tuple(_code_terms(code)))
+    positions: dict[str, list[int]] = {}
+    get = positions.get
+    for pos, term in enumerate(terms):
+        if term.__class__ is tuple:
+            for part in term:
+                _add_position(positions, part, pos)
+            continue
+        plist = get(term)
+        if plist is None:
+            positions[term] = [pos]
+        else:
+            plist.append(pos)
     return positions
+
+
+def _add_position(positions: dict[str, list[int]], term: str, pos: int) -> None:
+    plist = positions.get(term)
+    if plist is None:
+        positions[term] = [pos]
+    elif plist[-1] != pos:
+        plist.append(pos)
 
 
 def _code_terms(code: str) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import fields, formats, writing
+from whoosh import fields
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError, LockError
 
@@ -23,7 +23,7 @@ from archive.crypto import Sealer
 
 from .analyzer import gram_positions, normalize
 from .api import Filters, Hit, Hits, IndexDoc
-from .bulk import build_segments
+from .bulk import PackedPositions, build_segments, choose_merge, merge_segments, pack_positions
 from .errors import SearchError
 from .query import AllOf, AnyOf, Everything, Match, Node, Without, parse, positive_terms
 from .storage import EncryptedStorage
@@ -40,12 +40,12 @@ class GramField(fields.FieldType):
     """Text indexed as exact-match grams; the value is text already passed through ``normalize``."""
 
     def __init__(self) -> None:
-        super().__init__(formats.Positions(), analyzer=None, scorable=True)
+        super().__init__(PackedPositions(), analyzer=None, scorable=True)
 
     def index(self, value: str, **kwargs):
-        encode = self.format.encode
+        """Whoosh's writer calls this when merging or adding one by one; bulk adds bypass it."""
         for term, plist in gram_positions(value).items():
-            yield term.encode("utf-8"), len(plist), float(len(plist)), encode(plist)
+            yield term.encode("utf-8"), len(plist), float(len(plist)), pack_positions(plist)
 
 
 def make_schema() -> fields.Schema:
@@ -125,8 +125,7 @@ class WhooshEngine:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        self._invalidate()
+        self._commit(writer, [], replace=False)
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> None:
         """Replace the whole index with ``docs``; readers see the old index until the commit."""
@@ -137,7 +136,7 @@ class WhooshEngine:
 
         Holding the write lock throughout, documents are written to fresh segments; on
         commit the same ids in older segments are marked deleted (``replace`` drops the
-        older segments altogether) and Whoosh's policy merges small older segments.
+        older segments altogether) and small segments are merged.
         """
         writer = self._writer()
         seen: list[str] = []
@@ -151,11 +150,27 @@ class WhooshEngine:
             writer.cancel()
             raise
 
+        self._commit(writer, new_segments, replace)
+
+    def _commit(self, writer, new_segments: list, replace: bool) -> None:
+        """Commit one new TOC: ``new_segments`` plus (unless ``replace``) the existing ones,
+        with small segments merged (:func:`index.bulk.merge_segments`, never Whoosh's slow merge)."""
+
         def policy(w, existing):
-            return new_segments if replace else writing.MERGE_SMALL(w, existing) + new_segments
+            segments = list(new_segments) if replace else [*existing, *new_segments]
+            return self._merged([s for s in segments if s.doc_count() > 0], everything=replace)
 
         writer.commit(mergetype=policy)
         self._invalidate()
+
+    def _merged(self, segments: list, everything: bool) -> list:
+        if everything:
+            to_merge, keep = (segments, []) if len(segments) > 1 else ([], segments)
+        else:
+            to_merge, keep = choose_merge(segments)
+        if len(to_merge) < 2:
+            return segments
+        return [*keep, merge_segments(self._storage, self._schema, INDEX_NAME, to_merge)]
 
     def _writer(self):
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from whoosh import writing
 from whoosh.filedb.filestore import RamStorage
 
@@ -12,7 +14,18 @@ from index.engine import document_fields, make_schema
 DOCS = list(generate(40, seed=11, seed_dir=None))
 
 
+class RamStorage(RamStorage):
+    """Whoosh's RamStorage puts scratch files in a fixed /tmp folder; keep them in memory."""
+
+    def temp_storage(self, name=None):
+        from index.storage import MemoryStorage
+
+        return MemoryStorage()
+
+
+@functools.lru_cache(maxsize=1)
 def _whoosh_index():
+    """The reference: the same documents through Whoosh's own writer (read-only, built once)."""
     storage = RamStorage()
     ix = storage.create_index(make_schema(), indexname="MAIN")
     writer = ix.writer()
@@ -71,6 +84,40 @@ def test_cutting_into_several_segments_changes_no_result():
             left = {(hit["id"], round(hit.score, 6)) for hit in a.search(q, limit=None)}
             right = {(hit["id"], round(hit.score, 6)) for hit in b.search(q, limit=None)}
             assert left == right and left
+
+
+def test_merging_segments_copies_every_posting_unchanged():
+    from index.bulk import merge_segments
+
+    expected_ix = _whoosh_index()
+    bulk_ix, count = _bulk_index(postings_per_segment=5_000)
+    segments = bulk_ix._segments()
+    merged = merge_segments(bulk_ix.storage, make_schema(), "MAIN", segments)
+    writer = bulk_ix.writer()
+    writer.commit(mergetype=lambda w, existing: [merged])
+    with expected_ix.reader() as expected, bulk_ix.reader() as actual:
+        assert len(bulk_ix._segments()) == 1 and actual.doc_count() == len(DOCS)
+        for fieldname in ("body", "category", "year", "date", "id", "project", "retention"):
+            assert _postings(actual, fieldname) == _postings(expected, fieldname), fieldname
+
+
+def test_merging_drops_deleted_documents():
+    from whoosh import query
+
+    from index.bulk import merge_segments
+
+    bulk_ix, _ = _bulk_index(postings_per_segment=5_000)
+    gone = {DOCS[0].doc_id, DOCS[17].doc_id, DOCS[-1].doc_id}
+    writer = bulk_ix.writer()
+    for doc_id in gone:
+        writer.delete_by_term("id", doc_id)
+    writer.commit(mergetype=lambda w, existing: [merge_segments(bulk_ix.storage, make_schema(), "MAIN", existing)])
+    with bulk_ix.searcher() as searcher:
+        assert not searcher.reader().has_deletions()
+        ids = {hit["id"] for hit in searcher.search(query.Every(), limit=None)}
+        assert ids == {d.doc_id for d in DOCS} - gone
+        body = {hit["id"] for hit in searcher.search(query.Term("body", "合同"), limit=None)}
+        assert not body & gone and body
 
 
 def test_a_writer_merge_of_bulk_segments_keeps_every_document():

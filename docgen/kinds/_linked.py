@@ -26,7 +26,7 @@ from docgen import cn
 from docgen.errors import Problem
 from docgen.kinds.base import Annex, Clause, get_kind
 from docgen.kinds.common import CnDate, DocModel, F, Party, PositiveMoney, validate
-from docgen.kinds.contract import ContractDerived, ContractModel, StaffMember, clause_numbers
+from docgen.kinds.contract import ContractDerived, ContractModel, StaffMember
 
 CONTRACT_FIELD = "contract"
 MISSING_FILE = "找不到主合同数据文件（contract 应为相对于本数据文件的路径）"
@@ -68,7 +68,7 @@ def _load_contract(path: str, mtime_ns: int, size: int) -> Any:
     from docgen.render import load_yaml  # render imports the kinds; import it late
 
     raw = load_yaml(path)
-    model, problems = validate(ContractModel, raw)
+    model, _ = validate(ContractModel, raw)
     return model if model is not None else raw
 
 
@@ -138,18 +138,28 @@ def contract_derived(model: ContractModel) -> ContractDerived:
     return get_kind("contract").derive(model)  # type: ignore[return-value]
 
 
+_MEMO: dict[int, tuple[ContractModel, Any]] = {}
+
+
+def _memo(contract: ContractModel, what: str, compute):  # noqa: ANN001, ANN202
+    """``compute()`` once per contract object (the loader hands out one object per file version)."""
+    key = id(contract)
+    entry = _MEMO.get(key)
+    if entry is None or entry[0] is not contract:
+        if len(_MEMO) >= 32:
+            _MEMO.clear()
+        entry = _MEMO[key] = (contract, {})
+    values = entry[1]
+    if what not in values:
+        values[what] = compute()
+    return values[what]
+
+
 def facts(model: Any) -> ContractFacts:
     """The main contract's facts for a document model with ``contract`` or ``main_contract``."""
     contract: ContractModel | None = getattr(model, "contract", None)
     if contract is not None:
-        derived = contract_derived(contract)
-        return ContractFacts(
-            project_name=contract.project_name, title=contract.title,
-            cited_title=cited_title(contract.title, contract.project_name), contract_no=contract.contract_no,
-            party_a=contract.party_a, party_b=contract.party_b, signing_date=contract.signing.date,
-            service_start=derived.service_start, service_end=derived.service_end, total=contract.money.total,
-            clauses=clause_numbers(contract), annexes=derived.annex, staff=list(contract.staff),
-            derived=derived, model=contract)
+        return _memo(contract, "facts", lambda: _contract_facts(contract))
     main: MainContract = model.main_contract
     return ContractFacts(
         project_name=main.project_name, title=main.title, cited_title=cited_title(main.title, main.project_name),
@@ -158,13 +168,24 @@ def facts(model: Any) -> ContractFacts:
         annexes={}, staff=[], derived=None, model=None)
 
 
+def _contract_facts(contract: ContractModel) -> ContractFacts:
+    derived = contract_derived(contract)
+    return ContractFacts(
+        project_name=contract.project_name, title=contract.title,
+        cited_title=cited_title(contract.title, contract.project_name), contract_no=contract.contract_no,
+        party_a=contract.party_a, party_b=contract.party_b, signing_date=contract.signing.date,
+        service_start=derived.service_start, service_end=derived.service_end, total=contract.money.total,
+        clauses=derived.clause, annexes=derived.annex, staff=list(contract.staff),
+        derived=derived, model=contract)
+
+
 def contract_errors(model: Any) -> list[Problem]:
     """The main contract's own errors (sums, dates …), under ``contract.``; its warnings are its own."""
     contract: ContractModel | None = getattr(model, "contract", None)
     if contract is None:
         return []
     kind = get_kind("contract")
-    found = kind.check(contract, contract_derived(contract))
+    found = _memo(contract, "problems", lambda: kind.check(contract, facts(model).derived))
     return [Problem(f"contract.{p.path}", p.label, p.message, p.value, p.severity)
             for p in found if p.severity == "error"]
 

@@ -16,7 +16,8 @@ the receiving checks (``handover_verify``), transport encryption (``handover_tra
 the sealed tables (``handover_store``) and projects (``projects``).
 
 Building, verifying and confirming are audited (``handover.build`` / ``.verify`` /
-``.confirm``); each document decrypted into a package is audited by the archive as ``export``.
+``.confirm``); each document decrypted into a package is audited as ``export`` (all of a
+package's in one transaction, before they are decrypted).
 """
 
 from __future__ import annotations
@@ -31,7 +32,15 @@ from docgen.errors import InvalidInput, Problem
 from .errors import ArchiveError
 from .handover_completeness import ArchivedDoc, CompletenessReport, check_completeness
 from .handover_duties import package_period
-from .handover_package import BuildOptions, BuiltPackage, Parties, build_package, output_path, remove_output
+from .handover_package import (
+    BuildOptions,
+    BuiltPackage,
+    Parties,
+    build_package,
+    carried_documents,
+    output_path,
+    remove_output,
+)
 from .handover_verify import VerifyResult, ZipLimits, verify_package
 from .meta import ListQuery
 from .projects import Project, ProjectRegister
@@ -147,6 +156,8 @@ class Handover:
         record = self.projects.get(project)
         out_dir = Path(out_dir)
         package_id, seq = self.next_package_id(record.code, report.package.key, out_dir, options)
+        carried = carried_documents(report, options.include_very_sensitive)
+        self.store.audit_exports([(d.ref, d.doc_id) for d in carried], package_id)
         built = build_package(
             package_id, _parties(record), report, self._fetch, out_dir, options,
             category_names={c.code: c.name for c in self.arc.scheme.categories}, progress=progress,
@@ -159,7 +170,7 @@ class Handover:
         return BuildResult(built, report)
 
     def _fetch(self, doc: ArchivedDoc, dest: Path) -> None:
-        self.arc.export(doc.doc_id or doc.ref, dest)
+        self.store.decrypt_to(doc.doc_id or doc.ref, dest)  # its export was audited before the build
 
     def _record_build(self, built: BuiltPackage, report: CompletenessReport, seq: int) -> None:
         from .audit import utc_now

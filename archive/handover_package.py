@@ -190,12 +190,16 @@ class _Build:
         self.attachments.append(Attachment(name, f"data/{filename}", hashlib.sha256(data).hexdigest(), len(data)))
 
 
+def carried_documents(report: CompletenessReport, include_very_sensitive: bool) -> list[ArchivedDoc]:
+    """The documents a package carries: all of the period's, less 非常敏感 ones unless asked for."""
+    return [d for d in report.documents if include_very_sensitive or not d.very_sensitive]
+
+
 def stage_documents(build: _Build, fetch: Fetch, progress: Progress | None) -> None:
     """Decrypt every carried document into its place in the payload, recording its digest."""
-    docs = build.report.documents
-    build.carried = [d for d in docs if build.options.include_very_sensitive or not d.very_sensitive]
+    build.carried = carried_documents(build.report, build.options.include_very_sensitive)
     carried = {d.ref for d in build.carried}
-    build.withheld = [d for d in docs if d.ref not in carried]
+    build.withheld = [d for d in build.report.documents if d.ref not in carried]
     for seq, doc in enumerate(build.carried, 1):
         relative = payload_path(doc, build.category_names.get(doc.category, ""))
         target = build.root / relative
@@ -296,13 +300,20 @@ def stage_bag(build: _Build) -> tuple[str, str]:
     import bagit
 
     bag = bagit.make_bag(str(build.root), bag_info(build), checksums=[HASH_ALGORITHM])
-    # bagit-python writes version 0.97; the content rules are the same, so declare 1.0 and
-    # let bagit re-write the tag manifest over the new bagit.txt.
+    # bagit-python writes version 0.97; the content rules are those of RFC 8493 (1.0), so
+    # declare 1.0 and re-write the tag manifest over the new bagit.txt.
     write_bytes(build.root / "bagit.txt", f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n".encode())
-    bag = bagit.Bag(str(build.root))
-    bag.save()
+    write_tag_manifest(build.root)
     digest, _ = file_sha256(build.root / f"tagmanifest-{HASH_ALGORITHM}.txt")
     return digest, bag.info["Payload-Oxum"]
+
+
+def write_tag_manifest(bag_dir: Path) -> None:
+    """``tagmanifest-sha256.txt`` over the top-level tag files (RFC 8493 §2.2.1), as bagit writes it."""
+    lines = []
+    for path in sorted(p for p in bag_dir.iterdir() if p.is_file() and not p.name.startswith("tagmanifest-")):
+        lines.append(f"{file_sha256(path)[0]} {path.name}\n")
+    write_bytes(bag_dir / f"tagmanifest-{HASH_ALGORITHM}.txt", "".join(lines).encode("utf-8"))
 
 
 def zip_bag(bag_dir: Path, package_id: str, target: Path) -> Path:
@@ -385,6 +396,6 @@ def remove_output(path: Path) -> None:
 
 
 __all__: Sequence[str] = (
-    "BuildOptions", "BuiltPackage", "PackageExists", "Parties", "build_package", "file_sha256", "payload_path",
-    "remove_output", "zip_bag",
+    "BuildOptions", "BuiltPackage", "PackageExists", "Parties", "build_package", "carried_documents", "file_sha256",
+    "payload_path", "remove_output", "write_tag_manifest", "zip_bag",
 )

@@ -9,7 +9,10 @@ Writes share the catalog's write transaction with their audit entry: no change w
 entry, no entry without its change.
 
 This is the one module that reaches into the archive's internals (catalog connection, audit
-log, master key), as the archive's own services (ingest, verify, disposition) do.
+log, master key, the decrypting reader), as the archive's own services (ingest, verify,
+disposition) do. Exporting a package's documents goes through it so that their ``export``
+audit entries share one transaction: per-document ``Archive.export`` costs two fsyncs and a
+commit each, 10 s of a 1,000-document package.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .crypto import Sealer, derive_subkey
@@ -99,6 +103,23 @@ class HandoverStore:
     def audit(self, action: str, detail: dict[str, Any], ref: str | None = None) -> int:
         """An audit entry; call inside :meth:`write` so it commits with the change it records."""
         return self._arc._audit.append(action, self._arc.actor, ref=ref, detail=detail)
+
+    # --- documents out of the archive, for a package ---
+
+    def audit_exports(self, refs_and_ids: Sequence[tuple[str, str | None]], package_id: str) -> None:
+        """One ``export`` audit entry per document, all in one transaction (one fsync, not one each)."""
+        with self.write():
+            for ref, doc_id in refs_and_ids:
+                self._arc._audit.append("export", self._arc.actor, ref=ref, doc_id=doc_id,
+                                        detail={"package": package_id, "purpose": "handover"})
+
+    def decrypt_to(self, ref_or_doc_id: str, dest: Path) -> None:
+        """Write a document's authenticated plaintext to a new file (no fsync: the package is
+        renamed into place whole, and verified by its digests before it is handed over)."""
+        row = self._arc._readable(ref_or_doc_id)
+        with open(dest, "xb") as out:
+            for chunk in self._arc._plain_chunks(row):
+                out.write(chunk)
 
     # --- sealed rows ---
 

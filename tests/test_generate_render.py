@@ -50,10 +50,23 @@ def test_values_are_printed_literally(tmp_path, value: str):
     assert paragraphs(data, tmp_path) == [f"值：{value}。"]
 
 
+def test_compiled_template_cache_does_not_leak_values(tmp_path):
+    path = template(tmp_path, "值：{{ value }}。")
+    first = render_docx(path, {"value": "甲"})
+    second = render_docx(path, {"value": "乙"})
+    assert paragraphs(first, tmp_path) == ["值：甲。"]
+    assert paragraphs(second, tmp_path) == ["值：乙。"]
+
+
 def test_sandbox_blocks_attribute_escapes(tmp_path):
     path = template(tmp_path, "{{ value.__class__.__mro__ }}")
     with pytest.raises(DocgenError, match="渲染模板 t.docx 失败"):
         render_docx(path, {"value": "x"})
+
+
+def test_a_missing_template_is_a_docgen_error(tmp_path):
+    with pytest.raises(DocgenError, match="模板文件不存在"):
+        render_docx(tmp_path / "nope.docx", {})
 
 
 def test_undefined_variables_are_errors_not_blanks(tmp_path):

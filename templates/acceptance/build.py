@@ -36,14 +36,14 @@ def report() -> TemplateBuilder:
         ("服务期限", "{% if service_start %}{{ service_start|cn_date }}至{{ service_end|cn_date }}{% endif %}"),
         ("合同金额", "{% if contract_total %}人民币{{ contract_total|money }}元（大写：人民币{{ contract_total_upper }}）"
                      "{% endif %}"),
-    ], widths_mm=(40, 106.4))
+    ], widths_mm=(46, 100.4))
 
     b.clause("meeting")
     b.para("{{ organizer }}于{{ date|cn_date }}在{{ place }}组织召开{{ project_name }}验收会，甲方、乙方"
            "{% if supervision %}、监理单位{% endif %}{% if experts %}及验收专家{% endif %}参加，签到如下：")
     b.table(["序号", "姓名", "单位", "职务或职称", "参会方", "签字"],
             ["{{ a.seq }}", "{{ a.name }}", "{{ a.unit }}", "{{ a.position }}", "{{ a.side }}", ""],
-            loop="a in attendee_rows", widths_mm=[10, 18, 50.4, 26, 16, 26], align="cclccc")
+            loop="a in attendee_rows", widths_mm=[12, 18, 48.4, 26, 16, 26], align="cclccc")
     with b.when("experts"):
         b.para("专家组成员：{{ experts }}。")
     with b.when("expert_opinion"):
@@ -53,14 +53,14 @@ def report() -> TemplateBuilder:
     b.clause("criteria")
     b.table(["序号", "验收标准", "依据材料", "必备项", "检查结果"],
             ["{{ c.seq }}", "{{ c.item }}", "{{ c.evidence }}", "{{ c.mandatory }}", "{{ c.result }}"],
-            loop="c in criterion_rows", widths_mm=[10, 46, 56.4, 14, 20], align="cllcc")
+            loop="c in criterion_rows", widths_mm=[12, 46, 54.4, 14, 20], align="cllcc")
 
     with b.when("'kpis' in clause"):
         b.clause("kpis")
         with b.when("kpi_rows"):
             b.table(["序号", "考核指标", "指标要求", "实际情况", "结果"],
                     ["{{ k.seq }}", "{{ k.item }}", "{{ k.target }}", "{{ k.actual }}", "{{ k.result }}"],
-                    loop="k in kpi_rows", widths_mm=[10, 24, 46, 46.4, 20], align="cllcc")
+                    loop="k in kpi_rows", widths_mm=[12, 24, 46, 44.4, 20], align="cllcc")
             b.para("{{ kpis_met }}。")
         with b.when("performance"):
             b.para("{% if performance.period %}{{ performance.period }}{% endif %}信息化运维绩效考核总分"
@@ -87,7 +87,7 @@ def report() -> TemplateBuilder:
         b.clause("rectification")
         b.table(["序号", "整改事项", "整改期限", "完成期限", "责任人"],
                 ["{{ r.seq }}", "{{ r.item }}", "{{ r.within }}", "{{ r.deadline|cn_date }}", "{{ r.responsible }}"],
-                loop="r in rectification_rows", widths_mm=[10, 62.4, 24, 30, 20], align="clccc")
+                loop="r in rectification_rows", widths_mm=[12, 60.4, 24, 30, 20], align="clccc")
         b.para("整改期限自验收之日起计算，工作日按国务院办公厅公布的节假日安排计。")
 
     with b.when("settlement_text"):
@@ -97,7 +97,7 @@ def report() -> TemplateBuilder:
         with b.when("refund_rows"):
             b.table(["考核等级", "退回比例", "退回金额（元）", "大写金额", "本次适用"],
                     ["{{ r.grade }}", "{{ r.pct|pct }}", "{{ r.amount|money(False) }}", "{{ r.upper }}", "{{ r.applies }}"],
-                    loop="r in refund_rows", widths_mm=[22, 18, 30, 56.4, 20], align="ccrlc")
+                    loop="r in refund_rows", widths_mm=[22, 20, 30, 54.4, 20], align="ccrlc")
 
     with b.when("continuation_text"):
         b.clause("continuation")

@@ -16,7 +16,7 @@ from pathlib import Path
 from docgen.docxbuild import TemplateBuilder
 
 HERE = Path(__file__).resolve().parent
-BLANK = "＿" * 30  # a line to write on by hand
+BLANK = "＿" * 34  # a line across the text width, to write on by hand
 
 
 def _blank_lines(b: TemplateBuilder, count: int = 3) -> None:

@@ -38,12 +38,14 @@ MONTH = "2023-09"
 SUPERVISOR = "北京样本工程咨询有限公司"
 RECEIVER = "赵演示"  # a synthetic person (tests/fakes.py naming): 甲方 档案管理员
 
-# (kind, category, document type, sensitivity or None for the scheme's default, archive date)
-RENDERED: tuple[tuple[str, str, str, str | None, date], ...] = (
-    ("contract", "12", "合同", None, date(2022, 12, 13)),
-    ("nda-company", "12", "保密协议", None, date(2022, 12, 13)),
-    ("nda-personal", "12", "个人保密协议", "非常敏感", date(2022, 12, 13)),  # holds ID numbers: 身份鉴别信息
-    ("notice", "14", "监理通知单", None, date(2023, 9, 28)),
+# (kind, category, document type, sensitivity or None for the scheme's default, 文件日期 as in the
+# sample, whether it belongs to the demo project). The contract, company NDA and notice samples
+# are seed 002's project; the personal NDA sample is seed 003's (signed 2024-06-09).
+RENDERED: tuple[tuple[str, str, str, str | None, date, bool], ...] = (
+    ("contract", "12", "合同", None, date(2022, 12, 13), True),
+    ("nda-company", "12", "保密协议", None, date(2022, 12, 13), True),
+    ("nda-personal", "12", "个人保密协议", "非常敏感", date(2024, 6, 9), False),  # holds ID numbers: 身份鉴别信息
+    ("notice", "14", "监理通知单", None, date(2023, 9, 28), True),
 )
 
 # The synthetic month: (key, category, type, period, received, 文号, words). W38 is never sent.
@@ -156,7 +158,7 @@ class _Tour:
 
         installed = set(kind_names())
         out_dir = self.result.directory / "documents"
-        for kind_name, category, doc_type, sensitivity, day in RENDERED:
+        for kind_name, category, doc_type, sensitivity, day, ours in RENDERED:
             if kind_name not in installed:
                 self.step(f"生成文书：{kind_name}", "此文书类型尚未安装，跳过", skipped=True)
                 continue
@@ -167,8 +169,8 @@ class _Tour:
                 continue
             refs = []
             for path in paths:
-                meta = DocMeta(category=category, doc_type=doc_type, title=f"{label}：{path.stem}", project=PROJECT,
-                               date=day, received=day, sensitivity=sensitivity)
+                meta = DocMeta(category=category, doc_type=doc_type, title=f"{label}：{path.stem}",
+                               project=PROJECT if ours else None, date=day, received=day, sensitivity=sensitivity)
                 refs.append(self.arc.add(path, meta).ref)
             self.refs[kind_name] = refs[0]
             level = f"，定为{sensitivity}" if sensitivity else ""

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ValidationInfo
 
 from docgen import cn
 from docgen.errors import Problem
@@ -84,12 +84,22 @@ def resolve_contract(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
     return {**raw, CONTRACT_FIELD: _load_contract(str(path), stat.st_mtime_ns, stat.st_size)}
 
 
+NO_SOURCE = "缺少必填项：请用 contract 指向主合同数据文件，或用 main_contract 写明主合同的要素"
+
+
+def require_source(value: Any, info: ValidationInfo) -> Any:
+    """Field validator for ``contract`` (declared after ``main_contract``): one of the two is given.
+
+    Skipped when ``main_contract`` itself failed validation (it is then missing from ``info.data``
+    and has its own problem)."""
+    if value is None and "main_contract" in info.data and info.data["main_contract"] is None:
+        raise ValueError(NO_SOURCE)
+    return value
+
+
 def one_source_problems(model: Any, own: tuple[str, ...] = ()) -> list[Problem]:
-    """Exactly one of ``contract`` / ``main_contract``; fields the contract provides not typed again."""
+    """Not both ``contract`` and ``main_contract``; fields the contract provides not typed again."""
     contract, main = getattr(model, "contract", None), getattr(model, "main_contract", None)
-    if contract is None and main is None:
-        return [Problem("contract", "主合同数据文件",
-                        "缺少必填项：请用 contract 指向主合同数据文件，或用 main_contract 写明主合同的要素")]
     problems = []
     if contract is not None and main is not None:
         problems.append(Problem("main_contract", "主合同要素",

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ValidationInfo, field_validator
 
 from docgen import cn
 from docgen.errors import Problem
@@ -31,6 +31,7 @@ from docgen.kinds._linked import (
     error,
     facts,
     one_source_problems,
+    require_source,
     resolve_contract,
     warning,
     workday_warning,
@@ -151,8 +152,8 @@ class AcceptanceModel(DocModel):
     """A 验收报告 under a main contract."""
 
     layout: Literal["report"] = F("报告版式", "report")
-    contract: LinkedContract | None = F("主合同数据文件", None)
     main_contract: MainContract | None = F("主合同要素", None)
+    contract: LinkedContract | None = F("主合同数据文件", None)
     report_no: str | None = F("报告编号", None)
     date: CnDate = F("验收日期")
     place: str = F("验收地点", min_length=2)
@@ -166,6 +167,11 @@ class AcceptanceModel(DocModel):
     rectifications: list[Rectification] = F("整改要求", [])
     settlement: Settlement | None = F("费用结算", None)
     continuation: Continuation | None = F("后续服务承诺", None)
+
+    @field_validator("contract")
+    @classmethod
+    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
+        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -426,8 +432,6 @@ class AcceptanceKind(Kind):
 
     def check(self, model: AcceptanceModel, derived: AcceptanceDerived) -> list[Problem]:  # type: ignore[override]
         problems = one_source_problems(model)
-        if problems and model.contract is None and model.main_contract is None:
-            return problems
         problems += contract_errors(model)
         for step in (_check_conclusion, _check_dates, _check_attendees, _check_settlement, _check_rectifications):
             problems += step(model, derived)

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
@@ -28,6 +28,7 @@ from docgen.kinds._linked import (
     error,
     facts,
     one_source_problems,
+    require_source,
     resolve_contract,
     signer,
     warning,
@@ -63,8 +64,8 @@ class NdaCompanyModel(DocModel):
     """A company confidentiality agreement annexed to a main contract."""
 
     layout: Literal["hrss"] = F("协议版式", "hrss")
-    contract: LinkedContract | None = F("主合同数据文件", None)
     main_contract: MainContract | None = F("主合同要素", None)
+    contract: LinkedContract | None = F("主合同数据文件", None)
     title: str | None = F("协议名称", None, min_length=2)
     penalty_clause: str | None = F("违约责任引用条款", None, min_length=2)
     scope_extra: list[str] = F("补充保密范围", [])
@@ -72,6 +73,11 @@ class NdaCompanyModel(DocModel):
     period: ConfidentialityPeriod = F("保密期限", {})
     effective: Literal["sign_and_seal", "seal"] = F("生效条件", "sign_and_seal")
     copies: Copies | None = F("协议份数", None)
+
+    @field_validator("contract")
+    @classmethod
+    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
+        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -178,8 +184,6 @@ class NdaCompanyKind(Kind):
 
     def check(self, model: NdaCompanyModel, derived: NdaCompanyDerived) -> list[Problem]:  # type: ignore[override]
         problems = one_source_problems(model, own=("penalty_clause",))
-        if problems and model.contract is None and model.main_contract is None:
-            return problems
         problems += contract_errors(model)
         for step in (_check_title, _check_penalty_clause, _check_period):
             problems += step(model, derived)

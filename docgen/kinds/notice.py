@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
@@ -29,6 +29,7 @@ from docgen.kinds._linked import (
     error,
     facts,
     one_source_problems,
+    require_source,
     resolve_contract,
     warning,
     workday_warning,
@@ -148,8 +149,8 @@ class NoticeModel(DocModel):
 
     layout: Literal["notice"] = F("通知单版式", "notice")
     number: NoticeNumber = F("文号")
-    contract: LinkedContract | None = F("主合同数据文件", None)
     main_contract: MainContract | None = F("主合同要素", None)
+    contract: LinkedContract | None = F("主合同数据文件", None)
     issuer: Issuer = F("签发单位")
     issue_date: CnDate = F("签发日期")
     subject: str = F("事由", min_length=2)
@@ -161,6 +162,11 @@ class NoticeModel(DocModel):
     cc_extra: list[str] = F("其他抄送单位", [])
     reply: Reply | None = F("运维服务单位回复", None)
     closure: Closure | None = F("监理复查意见", None)
+
+    @field_validator("contract")
+    @classmethod
+    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
+        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -264,8 +270,6 @@ class NoticeKind(Kind):
 
     def check(self, model: NoticeModel, derived: NoticeDerived) -> list[Problem]:  # type: ignore[override]
         problems = one_source_problems(model)
-        if problems and model.contract is None and model.main_contract is None:
-            return problems
         problems += contract_errors(model)
         for step in (_check_dates, _check_number, _check_basis, _check_deduction, _check_reply):
             problems += step(model, derived)

@@ -278,10 +278,12 @@ class _bar:
             self.bar.close()
 
 
+FORMAT_NAMES = {"bag": "BagIt 目录", "zip": "zip", "encrypted": "传输加密 zip"}
+
+
 def build_text(data: dict) -> str:
     s = data["check"]
-    lines = [f"已建移交包 {data['package_id']}（{ {'bag': 'BagIt 目录', 'zip': 'zip', 'encrypted': '传输加密 zip'}[data['format']] }）："
-             f"{data['path']}",
+    lines = [f"已建移交包 {data['package_id']}（{FORMAT_NAMES[data['format']]}）：{data['path']}",
              f"  文件 {data['documents']} 件，共 {data['document_bytes']} 字节"
              + (f"；{len(data['withheld'])} 件非常敏感文件未随包移交" if data["withheld"] else ""),
              f"  应交 {s['expected']} 项：按时 {s['present']}，迟交 {s['late']}，缺失 {s['missing']}，未到期 {s['not_due']}"

@@ -2,12 +2,13 @@
 
 * ``grams``: the exact-match stream. Every run of Chinese characters becomes overlapping
   character bigrams plus the run's last character alone (信息安全 → 信息 息安 安全 全), one token
-  per character, positions numbered sequentially. A Chinese term of any length is then an
-  exact substring test: its bigrams at consecutive positions (安全事件 → 安全 全事 事件 finds
-  信息安全事件). A run's trailing single character occupies the position after its last
-  bigram, so a bigram sequence can never straddle two runs. Latin words, numbers and codes
-  are kept whole (2022, bjrbj2021010, 0747-2261sccza221) and, when they contain separators,
-  also as their parts at the same position (010-55585414 is found by 55585414).
+  per character, positions numbered sequentially, and one empty position after the run. A
+  Chinese term of any length is then an exact substring test: its bigrams at their offsets
+  (安全事件 → 安全 at p and 事件 at p + 2 finds 信息安全事件; every second bigram is enough). The
+  run's trailing character and the empty position keep a bigram pattern from ever
+  straddling two runs. Latin words, numbers and codes are kept whole (2022, bjrbj2021010,
+  0747-2261sccza221) and, when they contain separators, also as their parts at the same
+  position (010-55585414 is found by 55585414).
 * ``words``: rjieba (jieba-rs) search-mode words, for relevance. The default-mode words are
   numbered sequentially; a search-mode sub-word (信息, 安全 inside 信息安全) shares the
   position of the word that contains it, so quoted phrases of words still line up.
@@ -75,6 +76,7 @@ def gram_positions(text: str) -> dict[str, list[int]]:
         if run is not None:
             extend(map(str.__add__, run, run[1:]))  # the run's bigrams
             append(run[-1])
+            append(None)  # the empty position that ends a run
         else:
             code = match.group(2)
             # a code with separators stands at one position with its parts
@@ -82,6 +84,8 @@ def gram_positions(text: str) -> dict[str, list[int]]:
     positions: dict[str, list[int]] = {}
     get = positions.get
     for pos, term in enumerate(terms):
+        if term is None:
+            continue
         if term.__class__ is tuple:
             for part in term:
                 _add_position(positions, part, pos)
@@ -144,31 +148,39 @@ def word_tokens(text: str) -> Iterator[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Slot:
-    """One position of a query's token sequence: an exact term, or any term with this prefix."""
+    """A term the document must hold at ``offset`` from the match start (or any term with this prefix)."""
 
     term: str
     prefix: bool = False
+    offset: int = 0
 
 
 def query_slots(term: str) -> list[Slot]:
     """The ``grams`` slots that match ``term`` (already normalised) as an exact substring.
 
-    A Chinese run gives its bigrams. When another token follows the run inside the same
-    term, the run must end there in the document too, so its trailing single character is
-    added (the document emits that token only at a run's end). A lone character at the end
-    of a term can begin a longer run in the document, so it matches by prefix.
+    Offsets follow :func:`gram_positions`. Of a Chinese run's bigrams every second one and
+    the last are enough (安全 at p and 事件 at p + 2 spell 安全事件). When another token follows
+    the run inside the same term, the run must end there in the document too, so its
+    trailing single character is required. A lone character at the end of a term may begin
+    a longer run in the document, so it matches by prefix.
     """
     matches = list(TOKEN_PATTERN.finditer(term))
     slots: list[Slot] = []
+    pos = 0
     for n, match in enumerate(matches):
         run, code = match.group(1), match.group(2)
         followed = n + 1 < len(matches)
         if code is not None:
-            slots.append(Slot(code))
+            slots.append(Slot(code, offset=pos))
+            pos += 1
         elif len(run) == 1 and not followed:
-            slots.append(Slot(run, prefix=True))
+            slots.append(Slot(run, prefix=True, offset=pos))
+            pos += 1
         else:
-            slots.extend(Slot(g) for g in (bigrams(run) if len(run) > 1 else []))
+            grams = bigrams(run) if len(run) > 1 else []
+            needed = sorted(set(range(0, len(grams), 2)) | ({len(grams) - 1} if grams else set()))
+            slots.extend(Slot(grams[i], offset=pos + i) for i in needed)
             if followed:
-                slots.append(Slot(run[-1]))
+                slots.append(Slot(run[-1], offset=pos + len(run) - 1))
+            pos += len(run) + 1
     return slots

@@ -25,7 +25,8 @@ from .analyzer import gram_positions, normalize
 from .api import Filters, Hit, Hits, IndexDoc
 from .bulk import PackedPositions, build_segments, choose_merge, merge_segments, pack_positions
 from .errors import SearchError
-from .query import AllOf, AnyOf, Everything, Match, Node, Without, parse, positive_terms
+from .executor import execute
+from .query import parse, positive_terms
 from .storage import EncryptedStorage
 
 LOCK_TIMEOUT_S = 60.0
@@ -193,14 +194,12 @@ class WhooshEngine:
         """Documents matching ``query`` within ``filters``, best first; ``offset``/``limit`` page them."""
         node = parse(query)
         searcher = self._current_searcher()
-        wquery = to_whoosh(node, searcher.reader())
         allowed = self._allowed(searcher, filters)
         if allowed is not None and not allowed:
             return Hits(0, [])
-        results = searcher.search(wquery, limit=offset + limit, filter=allowed)
+        ranked = execute(searcher.reader(), node, allowed, limit, offset)
         terms = positive_terms(node)
-        page = results[offset : offset + limit]
-        return Hits(len(results), [Hit(hit["id"], float(hit.score or 0.0), terms) for hit in page])
+        return Hits(ranked.total, [Hit(doc_id, score, terms) for score, doc_id in ranked.top])
 
     def _current_searcher(self):
         if self._searcher is None:
@@ -246,45 +245,6 @@ def filter_query(filters: Filters) -> wq.Query | None:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def to_whoosh(node: Node, reader) -> wq.Query:
-    """Translate a parsed query into Whoosh queries on the ``body`` field."""
-    if isinstance(node, Everything):
-        return wq.Every()
-    if isinstance(node, Match):
-        return _match_query(node, reader)
-    if isinstance(node, AnyOf):
-        parts = [p for p in node.parts if not isinstance(p, Everything)]
-        if len(parts) < len(node.parts):
-            return wq.Every()
-        return wq.Or([to_whoosh(p, reader) for p in parts])
-    if isinstance(node, Without):
-        if isinstance(node.part, Everything):
-            return wq.Every()
-        return wq.AndNot(wq.Every(), to_whoosh(node.part, reader))
-    assert isinstance(node, AllOf)
-    positive = [to_whoosh(p, reader) for p in node.parts if not isinstance(p, Without)]
-    negative = [to_whoosh(p.part, reader) for p in node.parts if isinstance(p, Without) and not isinstance(p.part, Everything)]
-    base = wq.And(positive) if len(positive) > 1 else positive[0] if positive else wq.Every()
-    if not negative:
-        return base
-    return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
-
-
-def _match_query(match: Match, reader) -> wq.Query:
-    """Consecutive slots on ``body``: a term, a prefix, or a phrase (with a prefix at its end)."""
-    slots = match.slots
-    if len(slots) == 1:
-        slot = slots[0]
-        return wq.Prefix("body", slot.term) if slot.prefix else wq.Term("body", slot.term)
-    if not slots[-1].prefix:
-        return wq.Phrase("body", [s.term for s in slots])
-    expanded = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", slots[-1].term)]
-    if not expanded:
-        return wq.NullQuery
-    last = wq.SpanOr([wq.Term("body", t) for t in expanded])
-    return wq.SpanNear2([wq.Term("body", s.term) for s in slots[:-1]] + [last], slop=1, ordered=True, mindist=1)
 
 
 def _acquire(lock, timeout: float = LOCK_TIMEOUT_S) -> bool:

@@ -23,11 +23,11 @@ def test_grams_are_bigrams_plus_the_runs_last_character_numbered_sequentially():
     }
 
 
-def test_a_bigram_sequence_cannot_straddle_two_runs():
-    """GIVEN 安全 and 事件 separated by a comma THEN no 全事 and no consecutive 安全/事件 bigrams."""
+def test_a_bigram_pattern_cannot_straddle_two_runs():
+    """GIVEN 安全 and 事件 separated by a comma THEN no 全事, and 事件 is not two after 安全 (an empty position)."""
     grams = gram_positions(normalize("安全，事件"))
     assert "全事" not in grams
-    assert grams["安全"] == [0] and grams["全"] == [1] and grams["事件"] == [2]
+    assert grams["安全"] == [0] and grams["全"] == [1] and grams["事件"] == [3] and grams["件"] == [4]
 
 
 @pytest.mark.parametrize("code", ["2022", "bjrbj2021010", "0747-2261sccza221", "12110000mb1m157146"])
@@ -37,7 +37,7 @@ def test_numbers_and_codes_are_kept_whole(code):
 
 def test_codes_with_separators_are_also_indexed_by_their_parts_at_the_same_position():
     grams = gram_positions("传真010-55585414")
-    assert grams["010-55585414"] == grams["55585414"] == grams["010"] == [2]
+    assert grams["010-55585414"] == grams["55585414"] == grams["010"] == [3]
 
 
 def test_words_default_mode_positions_are_sequential_and_sub_words_share_them():
@@ -54,8 +54,11 @@ def test_words_drop_spaces_and_punctuation_and_keep_codes():
     assert not any(w.strip("，：, ") == "" for w in words)
 
 
-def test_query_slots_for_chinese_terms_are_their_bigrams():
-    assert query_slots("安全事件") == [Slot("安全"), Slot("全事"), Slot("事件")]
+def test_query_slots_for_chinese_terms_are_every_second_bigram_and_the_last():
+    assert query_slots("安全事件") == [Slot("安全", offset=0), Slot("事件", offset=2)]
+    assert query_slots("信息安全") == [Slot("信息", offset=0), Slot("安全", offset=2)]
+    assert query_slots("合同解除条件") == [Slot("合同"), Slot("解除", offset=2), Slot("条件", offset=4)]
+    assert query_slots("履约保证金") == [Slot("履约"), Slot("保证", offset=2), Slot("证金", offset=3)]
     assert query_slots("监理") == [Slot("监理")]
 
 
@@ -65,9 +68,9 @@ def test_query_slots_single_character_is_a_prefix():
 
 def test_query_slots_mixed_term_pins_run_ends():
     """2022年 → the code, then 年 starting a run; 第3条 → 第 must end its run before 3."""
-    assert query_slots("2022年") == [Slot("2022"), Slot("年", prefix=True)]
-    assert query_slots("第3条") == [Slot("第"), Slot("3"), Slot("条", prefix=True)]
-    assert query_slots("合同2022") == [Slot("合同"), Slot("同"), Slot("2022")]
+    assert query_slots("2022年") == [Slot("2022"), Slot("年", prefix=True, offset=1)]
+    assert query_slots("第3条") == [Slot("第"), Slot("3", offset=2), Slot("条", prefix=True, offset=3)]
+    assert query_slots("合同2022") == [Slot("合同"), Slot("同", offset=1), Slot("2022", offset=3)]
 
 
 def test_bigrams_of_one_character():

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema
 
 from docgen import cn
 from docgen.errors import Problem
@@ -40,7 +40,11 @@ def _loaded(value: Any) -> Any:
     return value
 
 
-LinkedContract = Annotated[ContractModel, BeforeValidator(_loaded)]
+LinkedContract = Annotated[
+    ContractModel, BeforeValidator(_loaded),
+    WithJsonSchema({"type": "string", "title": "主合同数据文件",
+                    "description": "主合同数据文件的路径，相对于本数据文件，例如 ../contract/sample-002.yaml"}),
+]
 """The main contract, read from the data file the document names (``contract: PATH``)."""
 
 

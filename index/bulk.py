@@ -1,90 +1,38 @@
-"""Fast bulk indexing: Whoosh segments written straight from each document's gram positions.
+"""Fast bulk indexing and merging of Whoosh segments, bypassing Whoosh's per-posting pool.
 
 Whoosh's own writer pushes every (term, document) posting through a Python sorting pool and
 a per-posting writer call — about 15 µs each — and a bigram index has twice the postings of
-a word index. :class:`SegmentBuilder` produces the very same on-disk format (Whoosh's W3
-codec: stored fields, length columns, term index, posting blocks), which Whoosh reads
-unchanged, but collects postings per term in flat lists and writes each term's blocks in
-one go. Segments are cut every :data:`POSTINGS_PER_SEGMENT` postings to bound memory.
+a word index. :class:`SegmentBuilder` writes a segment directly: stored ids, field lengths
+and the small filter fields through Whoosh's W3 codec (so Whoosh reads them unchanged), and
+the body grams into the segment's numpy-ready table (:mod:`index.bodytable`). Segments are
+cut every :data:`POSTINGS_PER_SEGMENT` postings to bound memory.
 
-Positions are stored as packed 16-bit deltas (:class:`PackedPositions`) rather than Whoosh's
-pickled deltas: encoding and decoding are C-level calls, which speeds up both indexing and
-phrase queries; blocks are zlib-compressed either way.
+:func:`merge_segments` joins segments the same way: stored fields and lengths copied, filter
+postings copied block by block with remapped document numbers, body tables concatenated
+with numpy — deleted documents dropped, nothing re-analysed.
 
-The block layout is Whoosh-Reloaded 2.7.5's (pinned); ``tests/test_index_bulk.py`` checks
-that a bulk segment holds exactly what Whoosh's own writer writes.
+The W3 block layout written here is Whoosh-Reloaded 2.7.5's (pinned); ``tests/test_index_bulk.py``
+checks that what Whoosh reads back equals what its own writer would have written.
 """
 
 from __future__ import annotations
 
-import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
-from operator import sub
 from pickle import dumps
 
-from whoosh import formats
+import numpy as np
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.util.numeric import length_to_byte
 
 from .analyzer import gram_positions
+from .bodytable import TableWriter, merge_tables
 
 POSTINGS_PER_SEGMENT = 4_000_000  # ≈ 250 MB of buffered postings
 BODY = "body"
-_LITTLE = sys.byteorder == "little"
-
-
-class PackedPositions(formats.Positions):
-    """Whoosh's ``Positions`` format with each posting's position deltas packed as 16-bit integers
-    (32-bit, after a one-byte marker, in the rare posting with a gap of 65,536 or more)."""
-
-    def encode(self, poslist) -> bytes:
-        return pack_positions(poslist)
-
-    def decode_positions(self, valuestring) -> list[int]:
-        return unpack_positions(valuestring)
-
-    def decode_frequency(self, valuestring) -> int:
-        return frequency(valuestring)
-
-    def decode_weight(self, valuestring) -> float:
-        return frequency(valuestring) * self.field_boost
-
-    def combine(self, vs) -> bytes:
-        merged: set[int] = set()
-        for v in vs:
-            merged.update(unpack_positions(v))
-        return pack_positions(sorted(merged))
-
-
-def pack_positions(poslist) -> bytes:
-    """Increasing positions → packed deltas (even length: uint16s; odd: marker + uint32s)."""
-    deltas = array("I", poslist[:1])
-    deltas.extend(map(sub, poslist[1:], poslist))
-    if max(deltas) < 65536:
-        packed = array("H", deltas)
-        marker = b""
-    else:
-        packed, marker = deltas, b"\xff"
-    if not _LITTLE:
-        packed.byteswap()
-    return marker + packed.tobytes()
-
-
-def unpack_positions(value) -> list[int]:
-    packed = array("I" if len(value) & 1 else "H")
-    packed.frombytes(value[1:] if len(value) & 1 else value)
-    if not _LITTLE:
-        packed.byteswap()
-    return list(accumulate(packed))
-
-
-def frequency(value) -> int:
-    """How many positions a packed value holds."""
-    return (len(value) - 1) >> 2 if len(value) & 1 else len(value) >> 1
 
 
 class SegmentBuilder:
@@ -96,23 +44,23 @@ class SegmentBuilder:
         self._codec = default_codec()
         self.segment = self._codec.new_segment(storage, indexname)
         self._perdoc = self._codec.per_document_writer(storage, self.segment)
-        self._body: dict[str, list] = {}  # term → [docnum, value, docnum, value, …]
+        self._body = TableWriter()
         self._small: dict[tuple[str, bytes], list[tuple[int, float, bytes]]] = {}
-        self._lengths = array("I")
         self.doc_count = 0
-        self.posting_count = 0
+
+    @property
+    def posting_count(self) -> int:
+        return self._body.posting_count
 
     def add(self, values: dict) -> None:
         """Add one document; ``values`` maps field names to what Whoosh's ``add_document`` would take."""
         docnum = self.doc_count
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
-        body_length = 0
         for name in sorted(values):
             field, value = self._schema[name], values[name]
             if name == BODY:
-                body_length = self._add_body(docnum, value)
-                perdoc.add_field(name, field, None, body_length)
+                perdoc.add_field(name, field, None, self._body.add(docnum, gram_positions(value)))
                 continue
             length = 0
             for tbytes, freq, weight, vbytes in field.index(value):
@@ -120,47 +68,20 @@ class SegmentBuilder:
                 length += freq if field.scorable else 0
             perdoc.add_field(name, field, value if field.stored else None, length)
         perdoc.finish_doc()
-        self._lengths.append(body_length)
         self.doc_count += 1
-
-    def _add_body(self, docnum: int, text: str) -> int:
-        body = self._body
-        get = body.get
-        length = 0
-        positions = gram_positions(text)
-        for term, plist in positions.items():
-            length += len(plist)
-            postings = get(term)
-            if postings is None:
-                body[term] = [docnum, pack_positions(plist)]
-            else:
-                postings += (docnum, pack_positions(plist))
-        self.posting_count += len(positions)
-        return length
 
     def finish(self):
         """Write the segment's files and return the segment (not yet in any TOC)."""
         self._perdoc.close()
         writer = self._codec.field_writer(self._storage, self.segment)
-        fieldnames = sorted({BODY} | {name for name, _ in self._small})
-        for fieldname in fieldnames:
+        for fieldname in sorted({name for name, _ in self._small}):
             writer.start_field(fieldname, self._schema[fieldname])
-            if fieldname == BODY:
-                self._write_body(writer)
-            else:
-                self._write_small(writer, fieldname)
+            self._write_small(writer, fieldname)
             writer.finish_field()
         writer.close()
+        self._body.write(self._storage, self.segment)
         self.segment.set_doc_count(self.doc_count)
         return self.segment
-
-    def _write_body(self, writer) -> None:
-        lengths = self._lengths
-        for tbytes, term in sorted((term.encode("utf-8"), term) for term in self._body):
-            flat = self._body.pop(term)  # free memory as we go
-            writer.start_term(tbytes)
-            _write_blocks(writer._postwriter, flat[0::2], flat[1::2], lengths)
-            writer.finish_term()
 
     def _write_small(self, writer, fieldname: str) -> None:
         for (name, tbytes) in sorted(k for k in self._small if k[0] == fieldname):
@@ -168,12 +89,6 @@ class SegmentBuilder:
             for docnum, weight, vbytes in self._small[(name, tbytes)]:
                 writer.add(docnum, weight, vbytes, 0)
             writer.finish_term()
-
-
-def _write_blocks(postwriter, ids: list[int], values: list[bytes], lengths: array) -> None:
-    """Write one term's body postings (weights = position counts) as W3 blocks."""
-    weights = [float(frequency(v)) for v in values]
-    write_postings(postwriter, ids, weights, values, lengths, None)
 
 
 def write_postings(postwriter, ids, weights, values, lengths, fixed_size) -> None:
@@ -277,6 +192,7 @@ def merge_segments(storage, schema, indexname: str, segments: list):
     readers = [SegmentReader(storage, schema, segment) for segment in segments]
     try:
         docmaps, lengths = _merge_documents(codec, storage, schema, merged, readers)
+        merge_tables(storage, segments, [np.frombuffer(dm, dtype=np.int32).astype(np.int64) for dm in docmaps], merged)
         writer = codec.field_writer(storage, merged)
         for fieldname in sorted(name for name, field in schema.items() if field.indexed):
             field = schema[fieldname]

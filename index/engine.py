@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError, LockError
 
 from archive.crypto import Sealer
 
-from .analyzer import gram_positions, normalize
+from .analyzer import normalize
 from .api import Filters, Hit, Hits, IndexDoc
-from .bulk import PackedPositions, build_segments, choose_merge, merge_segments, pack_positions
+from .bulk import build_segments, choose_merge, merge_segments
 from .errors import SearchError
 from .executor import execute
 from .query import parse, positive_terms
@@ -38,15 +38,16 @@ class IndexBusy(SearchError):
 
 
 class GramField(fields.FieldType):
-    """Text indexed as exact-match grams; the value is text already passed through ``normalize``."""
+    """The exact-match grams of the content; the value is text already passed through ``normalize``.
+
+    Whoosh records the field's lengths; its postings live in the segment's body table
+    (:mod:`index.bodytable`), written by :mod:`index.bulk`, so Whoosh's own writer skips it.
+    """
+
+    indexed = False
 
     def __init__(self) -> None:
-        super().__init__(PackedPositions(), analyzer=None, scorable=True)
-
-    def index(self, value: str, **kwargs):
-        """Whoosh's writer calls this when merging or adding one by one; bulk adds bypass it."""
-        for term, plist in gram_positions(value).items():
-            yield term.encode("utf-8"), len(plist), float(len(plist)), pack_positions(plist)
+        super().__init__(formats.Frequency(), analyzer=None, scorable=True)
 
 
 def make_schema() -> fields.Schema:

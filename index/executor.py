@@ -1,55 +1,52 @@
-"""Query execution on the Whoosh index: exact posting-set algebra first, BM25 for the survivors.
+"""Query execution: exact set algebra on numpy arrays, BM25 for what survives.
 
 Whoosh's own matchers score every posting as they go and check phrases one span at a time
-in pure Python. In a bigram index every Chinese term of three or more characters is a
+in pure Python; in a bigram index every Chinese term of three or more characters is a
 phrase, and naive Whoosh took about a second per query at 10,000 documents (see
-``bench/bench_search.py``). This module reads the same segments (through Whoosh's readers
-and term index) but evaluates a query as set operations on decoded posting lists:
+``bench/bench_search.py``). Here each segment is searched with dense arrays of its size:
 
-* posting blocks are decoded whole (zlib + pickle, C-level), skipping blocks that cannot
-  hold an allowed document;
+* a node of the query yields a match mask and a score array for the segment;
+* a term's postings are ``numpy.frombuffer`` views of its body-table value
+  (:mod:`index.bodytable`), so there is no per-posting Python work;
+* a phrase (any Chinese term of three or more characters, or a quoted phrase) first
+  intersects its slots' document sets with the candidates still alive, then checks
+  positions for those documents only: each slot becomes a sorted array of
+  ``document << 24 | start`` keys, and the phrase's starts are the keys every slot shares;
 * an AND evaluates its cheapest part first and hands the survivors to the others as the
-  only candidates (unscored pre-filtering), so a phrase's positions are read only for
-  documents that can still match; NOT parts come last and only look at the survivors;
-* field filters are a cached set of document numbers applied before anything else;
-* BM25 (Whoosh's defaults, k1 = 1.2, b = 0.75) is computed once per surviving document.
+  only candidates (unscored pre-filtering); NOT parts only look at the survivors; field
+  filters arrive as a mask before anything else;
+* BM25 (Whoosh's defaults, k1 = 1.2, b = 0.75) is computed once per matching document.
 
 Totals are exact: every candidate is checked.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 import weakref
-import zlib
-from bisect import bisect_right
 from dataclasses import dataclass
-from io import BytesIO
-from itertools import accumulate
-from pickle import load, loads
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+import numpy as np
 
 from .analyzer import Slot
-from .bulk import pack_positions, unpack_positions
+from .bodytable import TableReader, TermPostings
 from .query import AllOf, AnyOf, Everything, Match, Node, Without
 
 FIELD = "body"
 K1 = 1.2
 B = 0.75
+_POSITION_BITS = 24  # positions below 16.7 million tokens per document
 
-Scores = dict  # local document number → score
-_LENGTHS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # segment reader → body lengths
+# Per segment reader, computed once: (body table, document lengths).
+_SEGMENT_DATA: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 @dataclass
-class Postings:
-    """One term's postings in one segment: document numbers, frequencies, packed positions."""
+class Result:
+    """Which documents of a segment match, and their scores (0 where unmatched)."""
 
-    ids: list[int]
-    freqs: list[float]
-    values: list[bytes]
+    mask: np.ndarray
+    scores: np.ndarray
 
 
 class SegmentSearch:
@@ -58,126 +55,58 @@ class SegmentSearch:
     def __init__(self, reader, stats: "IndexStats"):
         self.reader = reader
         self.stats = stats
-        self._terms = reader._terms
-        self._postfile = self._terms._postfile
-        self._deleted = set(reader.segment().deleted_docs()) if reader.has_deletions() else set()
-        self._lengths: list[float] | None = None
-        self._cache: dict[str, Postings | None] = {}
+        self.size = reader.doc_count_all()
+        self.table, lengths = _segment_data(reader)
+        self.live = np.ones(self.size, dtype=bool)
+        if reader.has_deletions():
+            self.live[list(reader.segment().deleted_docs())] = False
+        self.norms = K1 * (1 - B + B * lengths / stats.average_length)
+        self._postings: dict[str, TermPostings | None] = {}
 
-    # Postings -------------------------------------------------------------------------------
-
-    def postings(self, term: str, allowed: list[int] | None = None) -> Postings | None:
-        """Decoded postings of ``term`` (None when absent); with ``allowed`` (sorted document
-        numbers) blocks that hold none of them are skipped."""
-        if allowed is None and term in self._cache:
-            return self._cache[term]
-        tbytes = term.encode("utf-8")
-        if (FIELD, tbytes) not in self.reader:
-            result = None
-        else:
-            result = self._decode(self._terms.term_info(FIELD, tbytes), allowed)
-        if allowed is None:
-            self._cache[term] = result
-        return result
-
-    def _decode(self, info, allowed: list[int] | None) -> Postings:
-        if info.is_inlined():
-            ids, weights, values = info.inlined_postings()
-            return Postings(list(ids), list(weights), list(values))
-        offset, length = info.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves unpack_int's tuple
-            length = length[0]
-        self._postfile.seek(offset)
-        raw = bytes(self._postfile.read(length))
-        ids: list[int] = []
-        freqs: list[float] = []
-        values: list[bytes] = []
-        pos = len(WHOOSH3_HEADER_MAGIC)
-        previous_last = -1
-        while pos < len(raw):
-            size = abs(int.from_bytes(raw[pos : pos + 4], "big", signed=True))
-            block = BytesIO(raw[pos + 4 : pos + 4 + size])
-            pos += 4 + size
-            count, last, _maxweight, compression, _minlb, _maxlb = load(block)
-            skip = allowed is not None and bisect_right(allowed, last) == bisect_right(allowed, previous_last)
-            previous_last = last
-            if skip:
-                continue
-            data = block.read()
-            deltas, weights, block_values = loads(zlib.decompress(data) if compression else data)
-            ids.extend(accumulate(deltas))
-            if weights is None or weights.__class__ is float:
-                freqs.extend([1.0 if weights is None else weights] * count)
-            else:
-                freqs.extend(weights)
-            values.extend(block_values)
-        return Postings(ids, freqs, values)
+    def postings(self, term: str) -> TermPostings | None:
+        if term not in self._postings:
+            self._postings[term] = self.table.get(term)
+        return self._postings[term]
 
     def doc_frequency(self, term: str) -> int:
-        tbytes = term.encode("utf-8")
-        if (FIELD, tbytes) not in self.reader:
-            return 0
-        return self._terms.term_info(FIELD, tbytes).doc_frequency()
+        return self.table.doc_frequency(term)
 
-    def expand(self, slot: Slot) -> list[str]:
-        if not slot.prefix:
-            return [slot.term]
-        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in self.reader.expand_prefix(FIELD, slot.term)]
-
-    def length(self, docnum: int) -> float:
-        if self._lengths is None:
-            self._lengths = _LENGTHS.get(self.reader)
-            if self._lengths is None:
-                field_length = self.reader.doc_field_length
-                self._lengths = [float(field_length(d, FIELD, 1)) for d in range(self.reader.doc_count_all())]
-                _LENGTHS[self.reader] = self._lengths
-        return self._lengths[docnum]
-
-    def live(self) -> list[int]:
-        deleted = self._deleted
-        return [d for d in range(self.reader.doc_count_all()) if d not in deleted]
+    def terms(self, slot: Slot) -> list[str]:
+        return self.table.expand(slot.term) if slot.prefix else [slot.term]
 
     # Evaluation -----------------------------------------------------------------------------
 
-    def evaluate(self, node: Node, allowed: set[int] | None) -> Scores:
-        """Matching local document numbers (within ``allowed`` when given) → BM25 score."""
+    def evaluate(self, node: Node, allowed: np.ndarray) -> Result:
+        """Matches of ``node`` among the ``allowed`` documents (a mask that already excludes deleted ones)."""
         if isinstance(node, Everything):
-            docs = self.live() if allowed is None else sorted(allowed)
-            return dict.fromkeys(docs, 0.0)
+            return Result(allowed.copy(), np.zeros(self.size))
         if isinstance(node, Match):
             return self._match(node, allowed)
         if isinstance(node, AnyOf):
-            merged: Scores = {}
-            for part in node.parts:
-                for doc, score in self.evaluate(part, allowed).items():
-                    merged[doc] = merged.get(doc, 0.0) + score
-            return merged
+            parts = [self.evaluate(p, allowed) for p in node.parts]
+            return Result(np.logical_or.reduce([p.mask for p in parts]), np.sum([p.scores for p in parts], axis=0))
         if isinstance(node, Without):
-            base = self.evaluate(Everything(), allowed)
-            excluded = self.evaluate(node.part, set(base))
-            return {d: s for d, s in base.items() if d not in excluded}
+            excluded = self.evaluate(node.part, allowed)
+            return Result(allowed & ~excluded.mask, np.zeros(self.size))
         assert isinstance(node, AllOf)
         return self._all_of(node, allowed)
 
-    def _all_of(self, node: AllOf, allowed: set[int] | None) -> Scores:
+    def _all_of(self, node: AllOf, allowed: np.ndarray) -> Result:
         positive = sorted((p for p in node.parts if not isinstance(p, Without)), key=self.cost)
         negative = [p.part for p in node.parts if isinstance(p, Without)]
-        result: Scores | None = None
-        candidates = allowed
-        for part in positive or [Everything()]:
-            scores = self.evaluate(part, candidates)
-            if result is None:
-                result = scores
-            else:
-                result = {d: s + scores[d] for d, s in result.items() if d in scores}
-            candidates = set(result)
-            if not candidates:
-                return {}
+        mask = allowed.copy()
+        scores = np.zeros(self.size)
+        for part in positive:
+            found = self.evaluate(part, mask)
+            mask &= found.mask
+            scores += found.scores
+            if not mask.any():
+                break
         for part in negative:
-            excluded = self.evaluate(part, candidates)
-            result = {d: s for d, s in result.items() if d not in excluded}
-            candidates = set(result)
-        return result
+            if not mask.any():
+                break
+            mask &= ~self.evaluate(part, mask).mask
+        return Result(mask, np.where(mask, scores, 0.0))
 
     def cost(self, node: Node) -> float:
         """A guess at how expensive ``node`` is: the postings it reads, phrases weighted up."""
@@ -190,84 +119,94 @@ class SegmentSearch:
             return sum(self.cost(p) for p in node.parts)
         return 1e12
 
-    def _match(self, node: Match, allowed: set[int] | None) -> Scores:
-        sorted_allowed = sorted(allowed) if allowed is not None else None
-        slots = [(slot.offset, self._slot_postings(slot, sorted_allowed)) for slot in node.slots]
-        if any(p is None for _, p in slots):
-            return {}
-        deleted = self._deleted
-        idf = max(self.stats.idf(slot.term, prefix=slot.prefix) for slot in node.slots)
+    def _match(self, node: Match, allowed: np.ndarray) -> Result:
+        slots = [(slot.offset, [p for p in map(self.postings, self.terms(slot)) if p is not None]) for slot in node.slots]
+        if any(not lists for _, lists in slots):
+            return Result(np.zeros(self.size, dtype=bool), np.zeros(self.size))
         if len(slots) == 1:
-            postings = slots[0][1]
-            return {
-                d: self._bm25(f, d, idf)
-                for d, f in zip(postings.ids, postings.freqs)
-                if (allowed is None or d in allowed) and d not in deleted
-            }
-        return self._phrase(slots, allowed, idf)
+            tf = np.zeros(self.size)
+            for postings in slots[0][1]:
+                tf[postings.ids] += postings.freqs
+            mask = allowed & (tf > 0)
+        else:
+            tf, mask = self._phrase(slots, allowed)
+        idf = self.stats.idf(node)
+        scores = np.zeros(self.size)
+        scores[mask] = idf * (K1 + 1) * tf[mask] / (tf[mask] + self.norms[mask])
+        return Result(mask, scores)
 
-    def _slot_postings(self, slot: Slot, allowed: list[int] | None) -> Postings | None:
-        terms = self.expand(slot)
-        lists = [p for p in (self.postings(t, allowed) for t in terms) if p is not None]
-        if not lists:
-            return None
-        if len(lists) == 1:
-            return lists[0]
-        by_doc: dict[int, list[int]] = {}
-        for p in lists:
-            for d, v in zip(p.ids, p.values):
-                by_doc.setdefault(d, []).extend(unpack_positions(v))
-        ids = sorted(by_doc)
-        return Postings(ids, [float(len(by_doc[d])) for d in ids], [pack_positions(sorted(by_doc[d])) for d in ids])
+    def _phrase(self, slots, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Phrase frequency per document, and the mask of documents where it is above zero."""
+        candidates = allowed.copy()
+        for _, lists in slots:
+            present = np.zeros(self.size, dtype=bool)
+            for postings in lists:
+                present[postings.ids] = True
+            candidates &= present
+        tf = np.zeros(self.size)
+        if not candidates.any():
+            return tf, candidates
+        keys = None
+        for offset, lists in sorted(slots, key=lambda s: sum(len(p.ids) for p in s[1])):
+            slot_keys = _start_keys(lists, candidates, offset)
+            keys = slot_keys if keys is None else keys[_members(keys, slot_keys)]
+            if not len(keys):
+                return tf, np.zeros(self.size, dtype=bool)
+        docs, counts = np.unique(keys >> _POSITION_BITS, return_counts=True)
+        tf[docs] = counts
+        return tf, tf > 0
 
-    def _phrase(self, slots: list[tuple[int, Postings]], allowed: set[int] | None, idf: float) -> Scores:
-        """Documents holding every slot's term at its offset from one start position."""
-        ordered = sorted(slots, key=lambda s: len(s[1].ids))
-        maps = [dict(zip(p.ids, p.values)) for _, p in ordered]
-        rarest_offset, rarest = ordered[0]
-        others = [(offset, maps[i]) for i, (offset, _) in enumerate(ordered) if i > 0]
-        deleted = self._deleted
-        scores: Scores = {}
-        for doc, value in zip(rarest.ids, rarest.values):
-            if allowed is not None and doc not in allowed or doc in deleted:
-                continue
-            other_values = []
-            for offset, values in others:
-                v = values.get(doc)
-                if v is None:
-                    break
-                other_values.append((offset, v))
-            else:
-                starts = {p - rarest_offset for p in unpack_positions(value)}
-                for offset, v in other_values:
-                    starts.intersection_update(p - offset for p in unpack_positions(v))
-                    if not starts:
-                        break
-                if starts:
-                    scores[doc] = self._bm25(float(len(starts)), doc, idf)
-        return scores
 
-    def _bm25(self, tf: float, docnum: int, idf: float) -> float:
-        norm = 1 - B + B * self.length(docnum) / self.stats.average_length
-        return idf * tf * (K1 + 1) / (tf + K1 * norm)
+def _start_keys(lists: list[TermPostings], candidates: np.ndarray, offset: int) -> np.ndarray:
+    """Sorted ``document << 24 | position − offset`` keys of the slot's terms in the candidate documents."""
+    parts = []
+    for postings in lists:
+        rows = candidates[postings.ids]
+        if rows.any():
+            docs, positions = postings.positions(rows)
+            keep = positions >= offset
+            parts.append((docs[keep] << _POSITION_BITS) + positions[keep] - offset)
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    keys = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+    return keys
+
+
+def _members(keys: np.ndarray, sorted_other: np.ndarray) -> np.ndarray:
+    """Mask of ``keys`` present in the sorted array ``sorted_other``."""
+    if not len(sorted_other):
+        return np.zeros(len(keys), dtype=bool)
+    where = np.searchsorted(sorted_other, keys)
+    where[where == len(sorted_other)] = 0
+    return sorted_other[where] == keys
+
+
+def _segment_data(reader) -> tuple[TableReader, np.ndarray]:
+    """The segment's body table and body lengths, opened once per reader."""
+    data = _SEGMENT_DATA.get(reader)
+    if data is None:
+        table = TableReader(reader.storage(), reader.segment())
+        field_length = reader.doc_field_length
+        lengths = np.array([field_length(d, FIELD, 1) for d in range(reader.doc_count_all())], dtype=np.float64)
+        data = _SEGMENT_DATA[reader] = (table, lengths)
+    return data
 
 
 class IndexStats:
     """Index-wide numbers for BM25: document count, average length, document frequencies."""
 
-    def __init__(self, searches: list[SegmentSearch], reader):
-        self._searches = searches
+    def __init__(self, reader):
         self.doc_count = max(1, reader.doc_count())
         self.average_length = max(1.0, reader.field_length(FIELD) / self.doc_count)
-        self._idf: dict[str, float] = {}
+        self.searches: list[SegmentSearch] = []
 
-    def idf(self, term: str, prefix: bool = False) -> float:
-        if prefix:
-            return 1.0
-        if term not in self._idf:
-            df = sum(s.doc_frequency(term) for s in self._searches)
-            self._idf[term] = math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
-        return self._idf[term]
+    def idf(self, match: Match) -> float:
+        """Of the rarest slot (a prefix slot counts every term it stands for)."""
+        best = 0.0
+        for slot in match.slots:
+            df = sum(sum(s.doc_frequency(t) for t in s.terms(slot)) for s in self.searches)
+            best = max(best, math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5)))
+        return best
 
 
 @dataclass(frozen=True)
@@ -281,22 +220,28 @@ class Ranked:
 def execute(reader, node: Node, allowed_global: set[int] | None, limit: int, offset: int) -> Ranked:
     """Run ``node`` on every segment of ``reader``; ``allowed_global`` restricts to those document numbers."""
     leaves = reader.leaf_readers()
-    searches = [SegmentSearch(leaf, None) for leaf, _ in leaves]  # type: ignore[arg-type]
-    stats = IndexStats(searches, reader)
-    for search in searches:
-        search.stats = stats
-    matches: list[tuple[float, int, int]] = []
+    stats = IndexStats(reader)
+    searches = [SegmentSearch(leaf, stats) for leaf, _ in leaves]
+    stats.searches = searches
+    allowed_all = None
+    if allowed_global is not None:
+        allowed_all = np.zeros(sum(leaf.doc_count_all() for leaf, _ in leaves), dtype=bool)
+        allowed_all[np.fromiter(allowed_global, np.int64, len(allowed_global))] = True
+    wanted = offset + limit
+    best: list[tuple[float, int, int]] = []  # (score, -segment, -document): ties in index order
     total = 0
     for number, ((leaf, base), search) in enumerate(zip(leaves, searches)):
-        allowed = None
-        if allowed_global is not None:
-            top = base + leaf.doc_count_all()
-            allowed = {d - base for d in allowed_global if base <= d < top}
-            if not allowed:
-                continue
-        scores = search.evaluate(node, allowed)
-        total += len(scores)
-        matches.extend((score, -number, doc) for doc, score in scores.items())
-    best = heapq.nlargest(offset + limit, matches, key=lambda m: (m[0], m[1], -m[2]))[offset:]
-    top = [(score, leaves[-number][0].stored_fields(doc)["id"]) for score, number, doc in best]
+        allowed = search.live.copy()
+        if allowed_all is not None:
+            allowed &= allowed_all[base : base + search.size]
+        if not allowed.any():
+            continue
+        result = search.evaluate(node, allowed)
+        docs = np.flatnonzero(result.mask)
+        total += len(docs)
+        if len(docs) > wanted:
+            docs = docs[np.lexsort((docs, -result.scores[docs]))[:wanted]]
+        best.extend((float(result.scores[d]), -number, -int(d)) for d in docs)
+    best.sort(reverse=True)
+    top = [(score, leaves[-number][0].stored_fields(-doc)["id"]) for score, number, doc in best[offset:wanted]]
     return Ranked(total, top)

@@ -1,20 +1,24 @@
-"""The bulk segment builder writes exactly what Whoosh's own writer would (terms, postings, lengths, scores)."""
+"""Bulk segments and merges hold exactly what they should: Whoosh's own postings for the
+filter fields, and every document's gram positions in the body table."""
 
 from __future__ import annotations
 
 import functools
 
-from whoosh import writing
-from whoosh.filedb.filestore import RamStorage
+from whoosh import query
+from whoosh.filedb.filestore import RamStorage as WhooshRamStorage
 
 from bench.corpus import generate
-from index.bulk import build_segments
-from index.engine import document_fields, make_schema
+from index.analyzer import gram_positions
+from index.bodytable import TableReader
+from index.bulk import build_segments, merge_segments
+from index.engine import content_of, document_fields, make_schema
 
 DOCS = list(generate(40, seed=11, seed_dir=None))
+SMALL_FIELDS = ("category", "year", "date", "id", "project", "retention", "sensitivity")
 
 
-class RamStorage(RamStorage):
+class RamStorage(WhooshRamStorage):
     """Whoosh's RamStorage puts scratch files in a fixed /tmp folder; keep them in memory."""
 
     def temp_storage(self, name=None):
@@ -25,9 +29,8 @@ class RamStorage(RamStorage):
 
 @functools.lru_cache(maxsize=1)
 def _whoosh_index():
-    """The reference: the same documents through Whoosh's own writer (read-only, built once)."""
-    storage = RamStorage()
-    ix = storage.create_index(make_schema(), indexname="MAIN")
+    """The reference for the filter fields: the same documents through Whoosh's own writer."""
+    ix = RamStorage().create_index(make_schema(), indexname="MAIN")
     writer = ix.writer()
     for doc in DOCS:
         writer.add_document(**document_fields(doc))
@@ -38,10 +41,9 @@ def _whoosh_index():
 def _bulk_index(postings_per_segment: int):
     storage = RamStorage()
     ix = storage.create_index(make_schema(), indexname="MAIN")
-    writer = ix.writer()
     fields = (document_fields(doc) for doc in DOCS)
     segments = list(build_segments(storage, make_schema(), "MAIN", fields, postings_per_segment=postings_per_segment))
-    writer.commit(mergetype=lambda w, existing: segments)
+    ix.writer().commit(mergetype=lambda w, existing: segments)
     return ix, len(segments)
 
 
@@ -51,61 +53,77 @@ def _postings(reader, fieldname):
         matcher = reader.postings(fieldname, term)
         items = []
         while matcher.is_active():
-            value = matcher.value_as("positions") if fieldname == "body" else None
-            items.append((reader.stored_fields(matcher.id())["id"], matcher.weight(), value))
+            items.append((reader.stored_fields(matcher.id())["id"], matcher.weight()))
             matcher.next()
         out[term] = sorted(items)
     return out
 
 
-def test_bulk_segments_hold_the_same_postings_and_lengths_as_whooshs_writer():
+def _body(ix) -> dict[str, dict[str, list[int]]]:
+    """doc id → term → positions, read back from the segments' body tables."""
+    out: dict[str, dict[str, list[int]]] = {}
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            table = TableReader(ix.storage, leaf.segment())
+            for tbytes, value in table.items():
+                from index.bodytable import decode
+
+                postings = decode(value)
+                docs, positions = postings.positions()
+                for doc, pos in zip(docs.tolist(), positions.tolist()):
+                    if leaf.is_deleted(doc):
+                        continue
+                    doc_id = leaf.stored_fields(doc)["id"]
+                    out.setdefault(doc_id, {}).setdefault(tbytes.decode("utf-8"), []).append(pos)
+    return out
+
+
+def _expected_body(docs) -> dict[str, dict[str, list[int]]]:
+    return {d.doc_id: gram_positions(content_of(d)) for d in docs}
+
+
+def test_bulk_segment_holds_whooshs_filter_postings_and_every_gram_position():
     expected_ix = _whoosh_index()
     bulk_ix, count = _bulk_index(postings_per_segment=10**9)
     assert count == 1
     with expected_ix.reader() as expected, bulk_ix.reader() as actual:
         assert actual.doc_count() == expected.doc_count() == len(DOCS)
-        for fieldname in ("body", "category", "year", "date", "id", "project"):
+        for fieldname in SMALL_FIELDS:
             assert _postings(actual, fieldname) == _postings(expected, fieldname), fieldname
-        assert actual.field_length("body") == expected.field_length("body")
-        by_id = {expected.stored_fields(n)["id"]: n for n in range(expected.doc_count_all())}
-        for docnum in range(actual.doc_count_all()):
-            doc_id = actual.stored_fields(docnum)["id"]
-            assert actual.doc_field_length(docnum, "body") == expected.doc_field_length(by_id[doc_id], "body")
+        lengths = {actual.stored_fields(n)["id"]: actual.doc_field_length(n, "body") for n in range(len(DOCS))}
+    body = _body(bulk_ix)
+    assert body == _expected_body(DOCS)
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    for doc in DOCS:
+        true_length = sum(len(p) for p in body[doc.doc_id].values())
+        assert lengths[doc.doc_id] == byte_to_length(length_to_byte(true_length))
 
 
 def test_cutting_into_several_segments_changes_no_result():
-    from whoosh import query
-
-    expected_ix = _whoosh_index()
-    bulk_ix, count = _bulk_index(postings_per_segment=5_000)
+    one, _ = _bulk_index(postings_per_segment=10**9)
+    several, count = _bulk_index(postings_per_segment=5_000)
     assert count > 2
-    for q in (query.Term("body", "合同"), query.Phrase("body", ["保密", "密义", "义务"]), query.Term("year", "2021")):
-        with expected_ix.searcher() as a, bulk_ix.searcher() as b:
-            left = {(hit["id"], round(hit.score, 6)) for hit in a.search(q, limit=None)}
-            right = {(hit["id"], round(hit.score, 6)) for hit in b.search(q, limit=None)}
-            assert left == right and left
+    assert _body(several) == _body(one)
+    for q in (query.Term("year", "2021"), query.Term("category", "RCJC")):
+        with one.searcher() as a, several.searcher() as b:
+            assert {h["id"] for h in a.search(q, limit=None)} == {h["id"] for h in b.search(q, limit=None)}
 
 
-def test_merging_segments_copies_every_posting_unchanged():
-    from index.bulk import merge_segments
-
+def test_merging_segments_keeps_every_posting():
     expected_ix = _whoosh_index()
-    bulk_ix, count = _bulk_index(postings_per_segment=5_000)
-    segments = bulk_ix._segments()
-    merged = merge_segments(bulk_ix.storage, make_schema(), "MAIN", segments)
-    writer = bulk_ix.writer()
-    writer.commit(mergetype=lambda w, existing: [merged])
+    bulk_ix, _ = _bulk_index(postings_per_segment=5_000)
+    merged = merge_segments(bulk_ix.storage, make_schema(), "MAIN", bulk_ix._segments())
+    bulk_ix.writer().commit(mergetype=lambda w, existing: [merged])
+    assert len(bulk_ix._segments()) == 1
     with expected_ix.reader() as expected, bulk_ix.reader() as actual:
-        assert len(bulk_ix._segments()) == 1 and actual.doc_count() == len(DOCS)
-        for fieldname in ("body", "category", "year", "date", "id", "project", "retention"):
+        assert actual.doc_count() == len(DOCS)
+        for fieldname in SMALL_FIELDS:
             assert _postings(actual, fieldname) == _postings(expected, fieldname), fieldname
+    assert _body(bulk_ix) == _expected_body(DOCS)
 
 
 def test_merging_drops_deleted_documents():
-    from whoosh import query
-
-    from index.bulk import merge_segments
-
     bulk_ix, _ = _bulk_index(postings_per_segment=5_000)
     gone = {DOCS[0].doc_id, DOCS[17].doc_id, DOCS[-1].doc_id}
     writer = bulk_ix.writer()
@@ -114,18 +132,5 @@ def test_merging_drops_deleted_documents():
     writer.commit(mergetype=lambda w, existing: [merge_segments(bulk_ix.storage, make_schema(), "MAIN", existing)])
     with bulk_ix.searcher() as searcher:
         assert not searcher.reader().has_deletions()
-        ids = {hit["id"] for hit in searcher.search(query.Every(), limit=None)}
-        assert ids == {d.doc_id for d in DOCS} - gone
-        body = {hit["id"] for hit in searcher.search(query.Term("body", "合同"), limit=None)}
-        assert not body & gone and body
-
-
-def test_a_writer_merge_of_bulk_segments_keeps_every_document():
-    """Whoosh can still merge bulk-written segments with its own code (optimize)."""
-    bulk_ix, _ = _bulk_index(postings_per_segment=5_000)
-    writer = bulk_ix.writer()
-    writer.commit(mergetype=writing.OPTIMIZE)
-    with bulk_ix.searcher() as searcher:
-        assert len(bulk_ix._segments()) == 1
-        assert searcher.doc_count() == len(DOCS)
-        assert len(searcher.search(__import__("whoosh").query.Every(), limit=None)) == len(DOCS)
+        assert {hit["id"] for hit in searcher.search(query.Every(), limit=None)} == {d.doc_id for d in DOCS} - gone
+    assert _body(bulk_ix) == _expected_body([d for d in DOCS if d.doc_id not in gone])

@@ -7,10 +7,13 @@ slowest part of a query. The ``body`` field (the exact-match grams of
 table (``<segment>.bdy``), written through the same encrypting storage as every other
 file: key = the term's UTF-8 bytes, value =
 
-    document frequency, position count, position width   (3 × uint32, little-endian)
-    document numbers                                     (uint32 × df, ascending)
-    frequencies                                          (uint32 × df)
+    document frequency, position count, widths           (3 × uint32, little-endian)
+    document number deltas                               (uint16 or uint32 × df)
+    frequencies                                          (uint16 or uint32 × df)
     position deltas, restarting at each document         (uint16 or uint32 × count)
+
+(``widths`` holds the byte width of the three arrays, 2 or 4 each, in its low three bytes;
+16 bits suffice almost always, which halves the table.)
 
 A term's postings are then a few ``numpy.frombuffer`` views, with no per-posting work.
 Whoosh still owns everything else of the segment: stored ids, field lengths, the filter
@@ -67,19 +70,28 @@ def encode(ids, freqs, positions) -> bytes:
 
 
 def _pack(ids: np.ndarray, freqs: np.ndarray, deltas: np.ndarray) -> bytes:
-    width = 2 if not len(deltas) or int(deltas.max()) < 65536 else 4
-    packed = deltas.astype("<u2" if width == 2 else "<u4")
-    return b"".join((_HEADER.pack(len(ids), len(deltas), width), ids.astype("<u4").tobytes(),
-                     freqs.astype("<u4").tobytes(), packed.tobytes()))
+    id_deltas = np.diff(ids.astype(np.int64), prepend=0)
+    arrays = [_narrow(id_deltas), _narrow(freqs), _narrow(deltas)]
+    widths = sum(a.dtype.itemsize << (8 * i) for i, a in enumerate(arrays))
+    return b"".join([_HEADER.pack(len(ids), len(deltas), widths)] + [a.tobytes() for a in arrays])
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    if not len(values) or int(values.max()) < 65536:
+        return values.astype("<u2")
+    return values.astype("<u4")
 
 
 def decode(value) -> TermPostings:
-    df, count, width = _HEADER.unpack_from(value, 0)
-    start = _HEADER.size
-    ids = np.frombuffer(value, dtype="<u4", count=df, offset=start)
-    freqs = np.frombuffer(value, dtype="<u4", count=df, offset=start + 4 * df)
-    deltas = np.frombuffer(value, dtype="<u2" if width == 2 else "<u4", count=count, offset=start + 8 * df)
-    return TermPostings(ids, freqs, deltas)
+    df, count, widths = _HEADER.unpack_from(value, 0)
+    at = _HEADER.size
+    arrays = []
+    for i, n in enumerate((df, df, count)):
+        width = (widths >> (8 * i)) & 0xFF
+        arrays.append(np.frombuffer(value, dtype="<u2" if width == 2 else "<u4", count=n, offset=at))
+        at += width * n
+    id_deltas, freqs, deltas = arrays
+    return TermPostings(np.cumsum(id_deltas, dtype=np.int64), freqs, deltas)
 
 
 def doc_frequency(value) -> int:

@@ -174,8 +174,11 @@ class EncryptedStorage(Storage):
     # Locks and scratch space --------------------------------------------------------------
 
     def lock(self, name: str) -> FileLock:
-        """An ``fcntl`` lock on an empty file, valid across processes."""
-        return FileLock(str(self._dir / f".{name}.lock"))
+        """An ``fcntl`` lock on an empty file (owner-only), valid across processes."""
+        path = self._dir / f".{name}.lock"
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return FileLock(str(path))
 
     def temp_storage(self, name: str | None = None) -> "MemoryStorage":
         return MemoryStorage()

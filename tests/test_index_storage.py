@@ -54,9 +54,10 @@ def test_no_term_of_any_document_is_readable_anywhere_in_the_index_directory(ind
                 assert form not in data, f"{term!r} readable in {path.name}"
 
 
-def test_only_sealed_files_and_an_empty_lock_file_are_on_disk(index_dir):
+def test_only_sealed_owner_only_files_and_an_empty_lock_file_are_on_disk(index_dir):
     for path in index_dir.iterdir():
         data = path.read_bytes()
+        assert path.stat().st_mode & 0o077 == 0, path.name
         if path.name.endswith(".lock"):
             assert data == b""
         else:

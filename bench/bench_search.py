@@ -156,8 +156,8 @@ def _score(run_: Run, answers: dict[str, set[str]], truth: dict[str, set[str]]) 
     run_.precision = found / returned if returned else 1.0
 
 
-def _time_queries(search: Callable[[str], set[str]], run_: Run) -> dict[str, set[str]]:
-    """Warm-up pass (also the answers), then REPEATS timed passes."""
+def _time_queries(search: Callable[[str], object], run_: Run) -> dict[str, object]:
+    """Warm-up pass (its answers returned), then REPEATS timed passes."""
     answers = {q: search(q) for q in QUERIES}
     for _ in range(REPEATS):
         for q in QUERIES:
@@ -182,8 +182,8 @@ def _docgen(docs, truth) -> tuple[Run, Run]:
         ours = Run("docgen", len(docs), ingest_s=time.perf_counter() - started, size_mb=_size_mb(directory))
         engine.close()
         engine = open_index(directory, Sealer(KEY))  # a fresh process would start here
-        answers = _time_queries(lambda q: _all_ids(engine, q), ours)
-        _score(ours, answers, truth)
+        _time_queries(lambda q: engine.search(q, limit=10), ours)
+        _score(ours, {q: _all_ids(engine, q) for q in QUERIES}, truth)
         engine.close()
         plain = _plain_copy(directory, work / "plain", truth)
         return ours, plain
@@ -192,11 +192,9 @@ def _docgen(docs, truth) -> tuple[Run, Run]:
 
 
 def _all_ids(engine, query: str) -> set[str]:
-    """The first page as a user sees it (timed), then every id for scoring (not timed)."""
-    hits = engine.search(query, limit=10)
-    if hits.total <= 10:
-        return {h.doc_id for h in hits.hits}
-    return {h.doc_id for h in engine.search(query, limit=hits.total).hits}
+    """Every matching id (for recall and precision; not timed)."""
+    total = engine.search(query, limit=1).total
+    return {h.doc_id for h in engine.search(query, limit=max(1, total)).hits}
 
 
 def _plain_copy(directory: Path, target: Path, truth) -> Run:
@@ -212,17 +210,9 @@ def _plain_copy(directory: Path, target: Path, truth) -> Run:
     for name in sealed.list():
         (target / name).write_bytes(sealed.read_plain(name))
     plain = Run("docgen plain files", 0, size_mb=_size_mb(target))
-    ix = FileStorage(str(target)).open_index(eng.INDEX_NAME, schema=eng.make_schema())
-    searcher = ix.searcher()
-
-    def search(q: str) -> set[str]:
-        from index.executor import execute
-        from index.query import parse
-
-        return {doc_id for _, doc_id in execute(searcher.reader(), parse(q), None, 10, 0).top}
-
-    _time_queries(search, plain)
-    searcher.close()
+    engine = eng.WhooshEngine(target, None, storage=FileStorage(str(target)))
+    _time_queries(lambda q: engine.search(q, limit=10), plain)
+    engine.close()
     return plain
 
 
@@ -278,7 +268,7 @@ def _bare_whoosh(docs) -> Run:
         bare = Run("bare Whoosh + rjieba", len(docs), ingest_s=time.perf_counter() - started, size_mb=_size_mb(work))
         parser = qparser.QueryParser("body", schema, group=qparser.AndGroup)
         with ix.searcher() as searcher:
-            answers = _time_queries(lambda q: {h["id"] for h in searcher.search(parser.parse(q), limit=10)}, bare)
+            _time_queries(lambda q: {h["id"] for h in searcher.search(parser.parse(q), limit=10)}, bare)
         _score(bare, {q: _bare_all(ix, parser, q) for q in QUERIES}, _ground_truth(docs))
         return bare
     finally:
@@ -292,20 +282,31 @@ def _bare_all(ix, parser, q: str) -> set[str]:
 
 def _stock_analyzer():
     """jieba's ``ChineseAnalyzer`` with rjieba: search-mode tokens, position = character offset."""
-    import rjieba
-    from whoosh.analysis import LowercaseFilter, Token, Tokenizer
-
-    class RjiebaTokenizer(Tokenizer):
-        def __call__(self, text, **kwargs):
-            kwargs.pop("positions", None)
-            token = Token(positions=True, **kwargs)
-            for word, start, end in rjieba.tokenize(text, mode="search"):
-                token.original = token.text = word
-                token.boost = 1.0
-                token.pos, token.startchar, token.endchar = start, start, end
-                yield token
+    from whoosh.analysis import LowercaseFilter
 
     return RjiebaTokenizer() | LowercaseFilter()
+
+
+def _tokenizer_base():
+    from whoosh.analysis import Tokenizer
+
+    return Tokenizer
+
+
+class RjiebaTokenizer(_tokenizer_base()):
+    """What jieba's Whoosh tokenizer does, with rjieba (a module-level class so Whoosh can pickle it)."""
+
+    def __call__(self, text, **kwargs):
+        import rjieba
+        from whoosh.analysis import Token
+
+        kwargs.pop("positions", None)
+        token = Token(positions=True, **kwargs)
+        for word, start, end in rjieba.tokenize(text, mode="search"):
+            token.original = token.text = word
+            token.boost = 1.0
+            token.pos, token.startchar, token.endchar = start, start, end
+            yield token
 
 
 # Peers -----------------------------------------------------------------------------------

@@ -93,8 +93,9 @@ def _day_number(day) -> int:
 class WhooshEngine:
     """A :class:`index.api.SearchEngine` on Whoosh with an encrypting storage."""
 
-    def __init__(self, directory: Path, sealer: Sealer):
-        self._storage = EncryptedStorage(Path(directory), sealer).create()
+    def __init__(self, directory: Path, sealer: Sealer | None, storage=None):
+        """``storage`` replaces the encrypting storage (the benchmark's plain-files comparison)."""
+        self._storage = storage if storage is not None else EncryptedStorage(Path(directory), sealer).create()
         self._schema = make_schema()
         self._ix = self._open_or_create()
         self._searcher = None

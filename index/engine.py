@@ -30,6 +30,7 @@ from .query import parse, positive_terms
 from .storage import EncryptedStorage
 
 LOCK_TIMEOUT_S = 60.0
+READ_ATTEMPTS = 3
 INDEX_NAME = "MAIN"
 
 
@@ -195,11 +196,19 @@ class WhooshEngine:
     def search(self, query: str, filters: Filters = Filters(), limit: int = 10, offset: int = 0) -> Hits:
         """Documents matching ``query`` within ``filters``, best first; ``offset``/``limit`` page them."""
         node = parse(query)
-        searcher = self._current_searcher()
-        allowed = self._allowed(searcher, filters)
-        if allowed is not None and not allowed:
-            return Hits(0, [])
-        ranked = execute(searcher.reader(), node, allowed, limit, offset)
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                searcher = self._current_searcher()
+                allowed = self._allowed(searcher, filters)
+                if allowed is not None and not allowed:
+                    return Hits(0, [])
+                ranked = execute(searcher.reader(), node, allowed, limit, offset)
+                break
+            except FileNotFoundError:
+                # another process merged segments away between our reading the TOC and a file
+                self._invalidate()
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
         terms = positive_terms(node)
         return Hits(ranked.total, [Hit(doc_id, score, terms) for score, doc_id in ranked.top])
 

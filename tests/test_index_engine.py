@@ -234,3 +234,28 @@ def test_exact_substring_semantics_on_a_generated_corpus(tmp_path):
         without = ids(engine.search(f'国 NOT "{term}"', limit=100))
         assert not without & expected, term
     engine.close()
+
+
+def _keep_adding(directory: str, key: bytes, rounds: int) -> None:
+    engine = open_index(Path(directory), Sealer(key))
+    for n in range(rounds):
+        engine.add([doc(f"w{n}", f"写入进程的第{n}份文件，保密协议")])
+    engine.close()
+
+
+def test_searching_while_another_process_writes_and_merges(tmp_path):
+    """GIVEN a writer adding documents one by one (each commit may merge segments away)
+    WHEN this process keeps searching THEN every search succeeds and counts only grow."""
+    directory = tmp_path / "ix"
+    reader = open_index(directory, Sealer(KEY))
+    reader.add(DOCS)
+    writer = multiprocessing.get_context("spawn").Process(target=_keep_adding, args=(str(directory), KEY, 25))
+    writer.start()
+    seen = []
+    while writer.is_alive():
+        seen.append(reader.search("保密协议").total)
+    writer.join(60)
+    assert writer.exitcode == 0
+    seen.append(reader.search("保密协议").total)
+    assert seen == sorted(seen) and seen[-1] == 2 + 25
+    reader.close()

@@ -3,8 +3,11 @@
 One index entry per current document version. The content stream (档号, title, names and
 text) is indexed as character bigrams for exact-substring matching (see
 :mod:`index.analyzer`) and is not stored; the only stored value is the document id. Filter
-fields (category, project, year, date, sensitivity, retention) are plain index terms, which
-the encrypting storage keeps sealed like everything else.
+fields (category, project, year, date, sensitivity, retention) are plain Whoosh terms.
+Whoosh keeps the segments, stored ids, lengths, filter postings, deletions, the table of
+contents and the write lock; the body postings sit in a per-segment table
+(:mod:`index.bodytable`) written by :mod:`index.bulk` and searched by
+:mod:`index.executor`. Every file goes through the encrypting storage.
 
 Use :func:`open_index`; the archive calls ``add`` on ingest, ``delete`` then ``add`` on
 supersede, ``delete`` on destroy, and ``rebuild`` from its catalog.
@@ -66,8 +69,9 @@ def make_schema() -> fields.Schema:
 
 
 def content_of(doc: IndexDoc) -> str:
-    """The searchable text of a document: 档号, title, names, body — normalised, one per line."""
-    return normalize("\n".join([doc.ref, doc.title, *doc.names, doc.text]))
+    """The searchable text of a document: 档号, title, names, body — normalised, a blank line apart
+    (so no term spans two of them)."""
+    return normalize("\n\n".join([doc.ref, doc.title, *doc.names, doc.text]))
 
 
 def document_fields(doc: IndexDoc) -> dict:

@@ -23,7 +23,9 @@ fields' postings, deletions and the table of contents.
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
+from operator import sub
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -59,14 +61,46 @@ def table_name(segment) -> str:
     return segment.make_filename(TABLE_EXT)
 
 
+SMALL = 256  # below this many positions, plain Python beats numpy's per-call overhead
+
+
 def encode(ids, freqs, positions) -> bytes:
     """A table value from ``array('I')`` document numbers, frequencies and absolute positions."""
+    if len(positions) < SMALL:
+        return _encode_small(ids, freqs, positions)
     freqs_np = np.frombuffer(freqs, dtype=np.uint32)
     absolute = np.frombuffer(positions, dtype=np.uint32).astype(np.int64)
     firsts = np.cumsum(freqs_np, dtype=np.int64) - freqs_np
     deltas = np.diff(absolute, prepend=0)
     deltas[firsts] = absolute[firsts]
     return _pack(np.frombuffer(ids, dtype=np.uint32), freqs_np, deltas)
+
+
+def _encode_small(ids, freqs, positions) -> bytes:
+    """:func:`encode` for the many short postings lists, with ``array`` instead of numpy."""
+    id_deltas = [ids[0], *map(sub, ids[1:], ids)]
+    deltas = [positions[0], *map(sub, positions[1:], positions)]
+    start = 0
+    for freq in freqs:  # each document's first position is absolute
+        deltas[start] = positions[start]
+        start += freq
+    arrays = [_narrow_small(id_deltas), _narrow_small(freqs), _narrow_small(deltas)]
+    widths = sum(a.itemsize << (8 * i) for i, a in enumerate(arrays))
+    return b"".join([_HEADER.pack(len(ids), len(positions), widths)] + [_little(a).tobytes() for a in arrays])
+
+
+def _narrow_small(values) -> array:
+    try:
+        return array("H", values)
+    except OverflowError:
+        return array("I", values)
+
+
+def _little(values: array) -> array:
+    if sys.byteorder != "little":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values
 
 
 def _pack(ids: np.ndarray, freqs: np.ndarray, deltas: np.ndarray) -> bytes:
@@ -165,22 +199,41 @@ def merge_tables(storage, segments: list, docmaps: list[np.ndarray], merged) -> 
     from heapq import merge
 
     readers = [TableReader(storage, segment) for segment in segments]
+    shifts = [_shift(docmap) for docmap in docmaps]
     try:
         table = OrderedHashWriter(storage.create_file(table_name(merged)))
         streams = [_numbered(reader.items(), n) for n, reader in enumerate(readers)]
         current, parts = None, []
         for key, n, value in merge(*streams, key=lambda item: (item[0], item[1])):
             if key != current and parts:
-                _write_merged(table, current, parts)
+                _write_merged(table, current, parts, docmaps, shifts)
                 parts = []
             current = key
-            parts.append(_remapped(decode(value), docmaps[n]))
+            parts.append((n, value))
         if parts:
-            _write_merged(table, current, parts)
+            _write_merged(table, current, parts, docmaps, shifts)
         table.close()
     finally:
         for reader in readers:
             reader.close()
+
+
+def _shift(docmap: np.ndarray) -> int | None:
+    """The constant a deletion-free segment's document numbers move by, else None."""
+    if len(docmap) and docmap[0] >= 0 and (docmap >= 0).all() and (np.diff(docmap) == 1).all():
+        return int(docmap[0])
+    return None
+
+
+def _shifted(value, shift: int) -> bytes | None:
+    """``value`` with every document number moved by ``shift``: only the first delta changes."""
+    df, _count, widths = _HEADER.unpack_from(value, 0)
+    width = widths & 0xFF
+    at = _HEADER.size
+    first = int.from_bytes(value[at : at + width], "little") + shift
+    if first >= 1 << (8 * width):
+        return None
+    return b"".join((bytes(value[:at]), first.to_bytes(width, "little"), bytes(value[at + width :])))
 
 
 def _numbered(items, number: int):
@@ -196,11 +249,17 @@ def _remapped(postings: TermPostings, docmap: np.ndarray) -> TermPostings:
     return TermPostings(new_ids[keep], postings.freqs[keep], postings.deltas[np.repeat(keep, postings.freqs.astype(np.int64))])
 
 
-def _write_merged(table, key: bytes, parts: list[TermPostings]) -> None:
-    parts = [p for p in parts if len(p.ids)]
-    if not parts:
+def _write_merged(table, key: bytes, parts: list[tuple[int, bytes]], docmaps, shifts) -> None:
+    if len(parts) == 1 and shifts[parts[0][0]] is not None:  # the common case, no decoding
+        value = _shifted(parts[0][1], shifts[parts[0][0]])
+        if value is not None:
+            table.add(key, value)
+            return
+    decoded = [_remapped(decode(value), docmaps[n]) for n, value in parts]
+    decoded = [p for p in decoded if len(p.ids)]
+    if not decoded:
         return
-    ids = np.concatenate([p.ids for p in parts])
-    freqs = np.concatenate([p.freqs for p in parts])
-    deltas = np.concatenate([p.deltas.astype(np.int64) for p in parts])
+    ids = np.concatenate([p.ids for p in decoded])
+    freqs = np.concatenate([p.freqs for p in decoded])
+    deltas = np.concatenate([p.deltas.astype(np.int64) for p in decoded])
     table.add(key, _pack(ids, freqs, deltas))

@@ -70,8 +70,10 @@ def make_schema() -> fields.Schema:
 
 def content_of(doc: IndexDoc) -> str:
     """The searchable text of a document: 档号, title, names, body — normalised, a blank line apart
-    (so no term spans two of them)."""
-    return normalize("\n\n".join([doc.ref, doc.title, *doc.names, doc.text]))
+    (so no term spans two of them). Personal ID numbers are masked here too, whoever the caller."""
+    from archive.ingest import mask_id_numbers
+
+    return normalize(mask_id_numbers("\n\n".join([doc.ref, doc.title, *doc.names, doc.text])))
 
 
 def document_fields(doc: IndexDoc) -> dict:

@@ -259,3 +259,22 @@ def test_searching_while_another_process_writes_and_merges(tmp_path):
     seen.append(reader.search("保密协议").total)
     assert seen == sorted(seen) and seen[-1] == 2 + 25
     reader.close()
+
+
+def test_personal_id_numbers_never_reach_the_index(tmp_path):
+    """GIVEN a text holding a (synthetic, checksum-valid) ID number THEN no part of it is an index term."""
+    from datetime import date as day
+
+    from index.bodytable import TableReader
+    from tests.fakes import fake_id_number
+
+    number = fake_id_number(5, day(1990, 1, 1), male=True)
+    engine = open_index(tmp_path / "ix", Sealer(KEY))
+    engine.add([doc("person", f"个人保密协议：张测试，身份证号{number}，住址北京。")])
+    assert engine.search(number).total == 0
+    assert engine.search("身份证号").total == 1
+    reader = engine._current_searcher().reader()
+    for leaf, _ in reader.leaf_readers():
+        terms = {key.decode() for key, _ in TableReader(leaf.storage(), leaf.segment()).items()}
+        assert not any(number[i : i + 6] in t for t in terms for i in range(0, 13, 6))
+    engine.close()

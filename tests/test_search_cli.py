@@ -157,3 +157,30 @@ def test_every_search_command_has_help_text():
         result = runner.invoke(cli, args)
         assert result.exit_code == 0
         assert "Usage:" in result.output and len(result.output) > 200
+
+
+def test_each_search_is_audited_with_its_query_sealed(home):
+    root, refs = home
+    search_json(root, "保密协议 NOT 监理")
+    with Archive.open(root, PASSPHRASE) as arc:
+        entries = arc.log(action="search")
+    assert len(entries) == 1
+    detail = entries[-1].detail
+    assert detail["query"] == "保密协议 NOT 监理" and detail["shown"] == [refs["nda"]]
+    for path in root.rglob("*"):  # catalog, its WAL, index, blobs: the query is nowhere in the clear
+        if path.is_file():
+            assert "保密协议 NOT 监理".encode() not in path.read_bytes(), path.name
+
+
+def test_snippets_mask_personal_id_numbers(tmp_path):
+    from tests.fakes import fake_id_number
+
+    number = fake_id_number(9, date(1988, 8, 8), male=False)
+    root = tmp_path / "home"
+    with Archive.init(root, PASSPHRASE, fonds="BJ01", kdf="test") as arc:
+        arc.add(f"个人保密协议 乙方：王样本 身份证号：{number}".encode(), {"category": "12", "title": "个人保密协议"},
+                filename="nda.txt")
+    data = search_json(root, "个人保密协议")
+    assert data["total"] == 1
+    assert number not in json.dumps(data, ensure_ascii=False)
+    assert "［身份证号］" in data["results"][0]["snippet"]

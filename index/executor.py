@@ -235,7 +235,7 @@ class Ranked:
 
 def execute(reader, node: Node, allowed_global: set[int] | None, limit: int, offset: int) -> Ranked:
     """Run ``node`` on every segment of ``reader``; ``allowed_global`` restricts to those document numbers."""
-    leaves = reader.leaf_readers()
+    leaves = [(leaf, base) for leaf, base in reader.leaf_readers() if leaf.doc_count_all() and leaf.segment() is not None]
     stats = IndexStats(reader)
     searches = [SegmentSearch(leaf, stats) for leaf, _ in leaves]
     stats.searches = searches

@@ -13,7 +13,7 @@ import pytest
 from archive.crypto import Sealer, new_key
 from bench.corpus import generate
 from index.analyzer import normalize
-from index.api import Filters, IndexDoc
+from index.api import Filters, Hits, IndexDoc
 from index.engine import content_of, open_index
 from index.errors import BadQuery
 
@@ -277,4 +277,15 @@ def test_personal_id_numbers_never_reach_the_index(tmp_path):
     for leaf, _ in reader.leaf_readers():
         terms = {key.decode() for key, _ in TableReader(leaf.storage(), leaf.segment()).items()}
         assert not any(number[i : i + 6] in t for t in terms for i in range(0, 13, 6))
+    engine.close()
+
+
+def test_an_empty_index_answers_every_query_with_nothing(tmp_path):
+    engine = open_index(tmp_path / "ix", Sealer(KEY))
+    for query in ("保密", "", '"合同解除"', "-监理"):
+        assert engine.search(query) == Hits(0, [])
+    engine.rebuild([])
+    engine.add([])
+    engine.delete(["nothing"])
+    assert engine.search("", Filters(year=2022)) == Hits(0, [])
     engine.close()

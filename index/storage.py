@@ -109,7 +109,7 @@ class EncryptedStorage(Storage):
         return StructFile(_SealOnClose(write_sealed), name=name)
 
     def open_file(self, name: str, **kwargs) -> BufferFile:
-        return BufferFile(memoryview(self.read_plain(name)), name=name)
+        return _ViewBufferFile(memoryview(self.read_plain(name)), name=name)
 
     def read_plain(self, name: str) -> bytes:
         """The decrypted contents of ``name`` (raises ``Unauthenticated`` if it was tampered with)."""
@@ -121,7 +121,8 @@ class EncryptedStorage(Storage):
             if cached is not None and cached[0] == identity:
                 return cached[1]
             sealed = handle.read()
-        plain = self._sealer.unseal(sealed, self._aad(name))
+        # a memoryview, so the cipher reads the file's bytes in place (no copy of a large table)
+        plain = self._sealer.unseal(memoryview(sealed), self._aad(name))
         self._plain[name] = (identity, plain)
         return plain
 
@@ -182,6 +183,54 @@ class EncryptedStorage(Storage):
 
     def temp_storage(self, name: str | None = None) -> "MemoryStorage":
         return MemoryStorage()
+
+
+class _ViewStream:
+    """The stream half of a file over a memoryview: read / seek / tell without copying the buffer."""
+
+    def __init__(self, buf: memoryview):
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
+        data = bytes(self._buf[self._pos : end])
+        self._pos = end
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        limit = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
+        start = self._pos
+        while start < limit:  # look for the newline a window at a time, never copying the rest
+            window = bytes(self._buf[start : min(limit, start + 4096)])
+            found = window.find(b"\n")
+            if found >= 0:
+                return self.read(start + found + 1 - self._pos)
+            start += len(window)
+        return self.read(limit - self._pos)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: len(self._buf)}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        pass
+
+
+class _ViewBufferFile(BufferFile):
+    """Whoosh's in-memory file without its up-front ``BytesIO`` copy of the whole buffer."""
+
+    def __init__(self, buf, name=None, onclose=None):
+        self._buf = buf
+        self._name = name
+        self.file = _ViewStream(buf)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
 
 
 class _KeptBytes(io.BytesIO):

@@ -136,3 +136,16 @@ def test_the_writer_leaves_no_scratch_files_on_disk(tmp_path):
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and not p.name.endswith(".lock")]
     assert all(p.read_bytes()[:3] == b"DGS" for p in leftovers)
     assert not any(p.is_dir() for p in (tmp_path / "ix").iterdir())
+
+
+def test_the_copy_free_stream_reads_like_bytesio():
+    import io
+
+    from index.storage import _ViewStream
+
+    data = b"abc\ndef\n" + b"x" * 10000 + b"\nlast"
+    view, reference = _ViewStream(memoryview(data)), io.BytesIO(data)
+    steps = [lambda s: s.readline(), lambda s: s.read(2), lambda s: s.readline(), lambda s: s.readline(5),
+             lambda s: s.readline(), lambda s: s.seek(3), lambda s: s.tell(), lambda s: s.readline(),
+             lambda s: s.seek(-4, 2), lambda s: s.read(), lambda s: s.read()]
+    assert [step(view) for step in steps] == [step(reference) for step in steps]

@@ -2,8 +2,8 @@
 
 The mix follows what a government IT centre files (seed 000 §2.4): many one-page 巡检记录,
 weekly and monthly reports, 监理通知单 and fault reports, fewer long 方案, and contracts of up
-to 60,000 characters. Body text is cut from the seed contracts (``/work/shared/seeds`` or
-``DOCGEN_SEEDS``) in whole lines, so clause language, numbering and codes stay realistic;
+to 60,000 characters. Body text is cut from the seed contracts (``DOCGEN_SEEDS``, or
+``shared/seeds`` beside the repository) in whole lines, so clause language, numbering and codes stay realistic;
 each document gets generated specifics — dates, amounts, codes, project, company and person
 names (synthetic, plus a few out-of-dictionary names such as 王为昌 and 周建国 that a search
 must still find). Personal phone and ID numbers in the seeds are replaced before use.
@@ -25,7 +25,15 @@ from pathlib import Path
 
 from index.api import IndexDoc
 
-SEED_DIR = Path(os.environ.get("DOCGEN_SEEDS", "/work/shared/seeds"))
+def _seed_dir() -> Path:
+    """``DOCGEN_SEEDS``, else ``shared/seeds`` beside the repository, else the workplace's copy."""
+    if os.environ.get("DOCGEN_SEEDS"):
+        return Path(os.environ["DOCGEN_SEEDS"])
+    beside = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    return beside if beside.is_dir() else Path("/work/shared/seeds")
+
+
+SEED_DIR = _seed_dir()
 
 PROJECTS = (
     ("JFLH", "北京市积分落户管理信息系统运行维护服务"),

@@ -30,7 +30,7 @@ from .bulk import build_segments, choose_merge, merge_segments
 from .errors import SearchError
 from .executor import execute
 from .query import parse, positive_terms
-from .storage import EncryptedStorage
+from .storage import ID_FILE, EncryptedStorage
 
 LOCK_TIMEOUT_S = 60.0
 READ_ATTEMPTS = 3
@@ -268,6 +268,17 @@ def _acquire(lock, timeout: float = LOCK_TIMEOUT_S) -> bool:
     from whoosh.util import filelock
 
     return filelock.try_for(lambda: lock.acquire(blocking=False), timeout, 0.05)
+
+
+def wipe_index(directory: Path) -> None:
+    """Delete the index files in ``directory`` (and only those) so a fresh index can be built."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        name = path.name
+        if path.is_file() and (name == ID_FILE or name.startswith(("_MAIN_", "MAIN_", ".MAIN_")) or name.endswith(".tmp")):
+            path.unlink()
 
 
 def open_index(directory: Path, sealer: Sealer) -> WhooshEngine:

@@ -175,13 +175,26 @@ def search(archive: "Archive", request: SearchRequest | dict[str, Any]) -> Searc
 
 
 def rebuild(archive: "Archive", progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the index from every current document of the archive; returns how many it holds."""
+    """Rebuild the index from every current document of the archive; returns how many it holds.
+
+    An index that no longer opens (tampered, damaged, sealed under another key) is derived
+    data: it is wiped and started afresh, then filled from the archive.
+    """
+    if _open_engine(archive) is None:
+        from .engine import wipe_index
+
+        wipe_index(archive.home.index)
+        archive._engine_error = None  # let the archive open the fresh index
     return archive.rebuild_index(progress)
 
 
-def _engine(archive: "Archive") -> SearchEngine:
+def _open_engine(archive: "Archive") -> SearchEngine | None:
     getter = getattr(archive, "search_engine", None) or getattr(archive, "_index_engine")
-    engine = getter()
+    return getter()
+
+
+def _engine(archive: "Archive") -> SearchEngine:
+    engine = _open_engine(archive)
     if engine is None:
         reason = getattr(archive, "_engine_error", None) or "未知原因"
         raise IndexUnavailable(f"搜索索引无法打开（{reason}）；运行 docgen index rebuild 重建")

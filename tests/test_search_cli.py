@@ -184,3 +184,20 @@ def test_snippets_mask_personal_id_numbers(tmp_path):
     assert data["total"] == 1
     assert number not in json.dumps(data, ensure_ascii=False)
     assert "［身份证号］" in data["results"][0]["snippet"]
+
+
+def test_a_tampered_index_is_refused_and_rebuild_recovers_it(home):
+    """GIVEN a flipped bit in the index's table of contents WHEN searching THEN exit 1 with advice;
+    WHEN rebuilding THEN the index is recreated from the archive and search works again."""
+    root, refs = home
+    toc = next((root / "index").glob("_MAIN_*.toc"))
+    data = bytearray(toc.read_bytes())
+    data[-1] ^= 0x01
+    toc.write_bytes(bytes(data))
+    result = run(root, "search", "保密协议")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith("错误：搜索索引无法打开（Unauthenticated")
+    assert result.output.splitlines()[0].endswith("；运行 docgen index rebuild 重建")
+    rebuilt = run(root, "index", "rebuild")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert refs_of(search_json(root, "保密协议 NOT 监理")) == {refs["nda"]}

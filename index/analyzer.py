@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -85,28 +86,26 @@ def gram_positions(text: str) -> dict[str, list[int]]:
             code = match.group(2)
             # a code with separators stands at one position with its parts
             append(code if not any(j in code for j in _JOINERS) else tuple(_code_terms(code)))
-    positions: dict[str, list[int]] = {}
-    get = positions.get
-    for pos, term in enumerate(terms):
-        if term is None:
-            continue
-        if term.__class__ is tuple:
-            for part in term:
-                _add_position(positions, part, pos)
-            continue
-        plist = get(term)
-        if plist is None:
-            positions[term] = [pos]
-        else:
-            plist.append(pos)
-    return positions
+    grouped: defaultdict = defaultdict(list)
+    for pos, term in enumerate(terms):  # the one per-token Python step
+        grouped[term].append(pos)
+    grouped.pop(None, None)
+    touched: set[str] = set()
+    for key in [k for k in grouped if k.__class__ is tuple]:  # codes with their parts: rare
+        for pos in grouped.pop(key):
+            for part in key:
+                _add_position(grouped, part, pos)
+        touched.update(key)
+    for part in touched:  # positions arrived out of order
+        grouped[part].sort()
+    return dict(grouped)
 
 
 def _add_position(positions: dict[str, list[int]], term: str, pos: int) -> None:
     plist = positions.get(term)
     if plist is None:
         positions[term] = [pos]
-    elif plist[-1] != pos:
+    elif pos not in plist:
         plist.append(pos)
 
 

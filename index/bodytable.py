@@ -25,6 +25,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
+from itertools import accumulate
 from operator import sub
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -200,6 +201,7 @@ def merge_tables(storage, segments: list, docmaps: list[np.ndarray], merged) -> 
 
     readers = [TableReader(storage, segment) for segment in segments]
     shifts = [_shift(docmap) for docmap in docmaps]
+    docmaps = [(docmap, docmap.tolist()) for docmap in docmaps]
     try:
         table = OrderedHashWriter(storage.create_file(table_name(merged)))
         streams = [_numbered(reader.items(), n) for n, reader in enumerate(readers)]
@@ -241,6 +243,45 @@ def _numbered(items, number: int):
         yield key, number, value
 
 
+def _merged_small(parts: list[tuple[int, bytes]], docmaps) -> bytes | None:
+    """A merged value for short postings, with ``array`` rather than numpy (None if all deleted)."""
+    ids: list[int] = []
+    freqs: list[int] = []
+    deltas: list[int] = []
+    for n, value in parts:
+        old_ids, old_freqs, old_deltas = _arrays(value)
+        docmap = docmaps[n][1]
+        at = 0
+        for old, freq in zip(accumulate(old_ids), old_freqs):
+            new = docmap[old]
+            if new >= 0:
+                ids.append(new)
+                freqs.append(freq)
+                deltas.extend(old_deltas[at : at + freq])
+            at += freq
+    if not ids:
+        return None
+    arrays = [_narrow_small([ids[0], *map(sub, ids[1:], ids)]), _narrow_small(freqs), _narrow_small(deltas)]
+    widths = sum(a.itemsize << (8 * i) for i, a in enumerate(arrays))
+    return b"".join([_HEADER.pack(len(ids), len(deltas), widths)] + [_little(a).tobytes() for a in arrays])
+
+
+def _arrays(value) -> tuple[array, array, array]:
+    """The three arrays of a table value, as ``array`` objects (id deltas, frequencies, position deltas)."""
+    df, count, widths = _HEADER.unpack_from(value, 0)
+    at = _HEADER.size
+    out = []
+    for i, n in enumerate((df, df, count)):
+        width = (widths >> (8 * i)) & 0xFF
+        values = array("H" if width == 2 else "I")
+        values.frombytes(bytes(value[at : at + width * n]))
+        if sys.byteorder != "little":
+            values.byteswap()
+        out.append(values)
+        at += width * n
+    return out[0], out[1], out[2]
+
+
 def _remapped(postings: TermPostings, docmap: np.ndarray) -> TermPostings:
     new_ids = docmap[postings.ids.astype(np.int64)]
     keep = new_ids >= 0
@@ -255,7 +296,12 @@ def _write_merged(table, key: bytes, parts: list[tuple[int, bytes]], docmaps, sh
         if value is not None:
             table.add(key, value)
             return
-    decoded = [_remapped(decode(value), docmaps[n]) for n, value in parts]
+    if sum(_HEADER.unpack_from(value, 0)[1] for _, value in parts) < SMALL:
+        value = _merged_small(parts, docmaps)
+        if value is not None:
+            table.add(key, value)
+        return
+    decoded = [_remapped(decode(value), docmaps[n][0]) for n, value in parts]
     decoded = [p for p in decoded if len(p.ids)]
     if not decoded:
         return

@@ -89,3 +89,8 @@ def test_rjieba_agrees_with_jieba_on_seed_like_text():
     theirs = [t for t in jieba.tokenize(text, mode="search")]
     same = len(set(ours) & set(theirs))
     assert same / max(len(set(theirs)), 1) >= 0.99
+
+
+def test_code_parts_merge_into_sorted_positions():
+    grams = gram_positions(normalize("55585414 甲 010-55585414 乙 55585414 丙 020-55585414"))
+    assert grams["55585414"] == sorted(grams["55585414"]) and len(grams["55585414"]) == 4

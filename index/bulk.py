@@ -160,8 +160,9 @@ def _add_block_stats(terminfo, ids, weights, maxweight, minlength, maxlength) ->
 
 
 def build_segments(storage, schema, indexname: str, docs: Iterable[dict], seen: list[str] | None = None,
-                   postings_per_segment: int = POSTINGS_PER_SEGMENT) -> Iterator:
+                   postings_per_segment: int | None = None) -> Iterator:
     """Segments holding ``docs`` (field-value dicts), cut to bound memory; ids are appended to ``seen``."""
+    postings_per_segment = postings_per_segment or POSTINGS_PER_SEGMENT
     builder = SegmentBuilder(storage, schema, indexname)
     for values in docs:
         builder.add(values)

@@ -34,6 +34,7 @@ from .storage import ID_FILE, EncryptedStorage
 
 LOCK_TIMEOUT_S = 60.0
 READ_ATTEMPTS = 3
+MERGED_SEGMENT_DOCS = 25_000  # a rebuild's segments are merged up to this size
 INDEX_NAME = "MAIN"
 
 
@@ -174,13 +175,23 @@ class WhooshEngine:
         self._invalidate()
 
     def _merged(self, segments: list, everything: bool) -> list:
-        if everything:
-            to_merge, keep = (segments, []) if len(segments) > 1 else ([], segments)
-        else:
+        """After a rebuild (``everything``) merge into segments of up to :data:`MERGED_SEGMENT_DOCS`
+        documents (one segment up to that size; memory stays bounded beyond); otherwise merge
+        the small segments Whoosh's policy would."""
+        if not everything:
             to_merge, keep = choose_merge(segments)
-        if len(to_merge) < 2:
-            return segments
-        return [*keep, merge_segments(self._storage, self._schema, INDEX_NAME, to_merge)]
+            if len(to_merge) < 2:
+                return segments
+            return [*keep, merge_segments(self._storage, self._schema, INDEX_NAME, to_merge)]
+        result, group = [], []
+        for segment in [*segments, None]:
+            full = segment is None or sum(s.doc_count() for s in group) + segment.doc_count() > MERGED_SEGMENT_DOCS
+            if group and full:
+                result.append(group[0] if len(group) == 1 else merge_segments(self._storage, self._schema, INDEX_NAME, group))
+                group = []
+            if segment is not None:
+                group.append(segment)
+        return result
 
     def _writer(self):
         try:

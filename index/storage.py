@@ -44,7 +44,11 @@ class _SealOnClose(io.BytesIO):
 
     def close(self) -> None:
         if not self.closed:
-            self._on_close(self.getvalue())
+            view = self.getbuffer()  # sealed in place: a large table is not copied first
+            try:
+                self._on_close(view)
+            finally:
+                view.release()
         super().close()
 
 

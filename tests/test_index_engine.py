@@ -289,3 +289,20 @@ def test_an_empty_index_answers_every_query_with_nothing(tmp_path):
     engine.delete(["nothing"])
     assert engine.search("", Filters(year=2022)) == Hits(0, [])
     engine.close()
+
+
+def test_a_large_rebuild_is_cut_and_merged_into_bounded_segments(tmp_path, monkeypatch):
+    """GIVEN tiny limits WHEN rebuilding 60 documents THEN several merged segments answer like one."""
+    from index import bulk, engine as engine_module
+
+    monkeypatch.setattr(bulk, "POSTINGS_PER_SEGMENT", 2_000)
+    monkeypatch.setattr(engine_module, "MERGED_SEGMENT_DOCS", 25)
+    docs = list(generate(60, seed=5, seed_dir=None))
+    engine = open_index(tmp_path / "ix", Sealer(KEY))
+    engine.rebuild(docs)
+    segments = engine._ix._segments()
+    assert 2 <= len(segments) <= 4 and all(s.doc_count() <= 25 for s in segments)
+    contents = {d.doc_id: content_of(d) for d in docs}
+    for term in ("保密", "合同", "违约金", "乙方"):
+        assert ids(engine.search(term, limit=100)) == {i for i, text in contents.items() if term in text}
+    engine.close()

@@ -48,14 +48,28 @@ class TermPostings:
     def positions(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(document number, position) of every occurrence, for the postings in ``rows`` (a mask)."""
         freqs = self.freqs.astype(np.int64)
-        running = np.cumsum(self.deltas, dtype=np.int64)
         firsts = np.cumsum(freqs) - freqs
-        positions = running - np.repeat(running[firsts] - self.deltas[firsts], freqs)
+        if rows is not None and rows.sum() * 2 < len(rows):  # few rows: gather only their deltas
+            chosen = np.flatnonzero(rows)
+            counts = freqs[chosen]
+            ends = np.cumsum(counts)
+            gather = np.repeat(firsts[chosen] - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends) else 0)
+            return np.repeat(self.ids[chosen], counts), _restarting_cumsum(self.deltas[gather], counts)
+        positions = _restarting_cumsum(self.deltas, freqs)
         docs = np.repeat(self.ids.astype(np.int64), freqs)
         if rows is not None:
             keep = np.repeat(rows, freqs)
             return docs[keep], positions[keep]
         return docs, positions
+
+
+def _restarting_cumsum(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Running sums of ``deltas`` that restart at every group of ``counts`` elements."""
+    running = np.cumsum(deltas, dtype=np.int64)
+    if not len(running):
+        return running
+    firsts = np.cumsum(counts) - counts
+    return running - np.repeat(running[firsts] - deltas[firsts], counts)
 
 
 def table_name(segment) -> str:

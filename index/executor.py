@@ -149,11 +149,14 @@ class SegmentSearch:
         if not candidates.any():
             return tf, candidates
         keys = None
-        for offset, lists in sorted(slots, key=lambda s: sum(len(p.ids) for p in s[1])):
+        # fewest positions first; after each slot only documents with surviving starts stay candidates
+        for offset, lists in sorted(slots, key=lambda s: sum(len(p.deltas) for p in s[1])):
             slot_keys = _start_keys(lists, candidates, offset)
             keys = slot_keys if keys is None else keys[_members(keys, slot_keys)]
             if not len(keys):
                 return tf, np.zeros(self.size, dtype=bool)
+            candidates = np.zeros(self.size, dtype=bool)
+            candidates[keys >> _POSITION_BITS] = True
         docs, counts = np.unique(keys >> _POSITION_BITS, return_counts=True)
         tf[docs] = counts
         return tf, tf > 0

@@ -4,9 +4,8 @@
   character bigrams plus the run's last character alone (信息安全 → 信息 息安 安全 全), one token
   per character, positions numbered sequentially, and one empty position after the run. A
   Chinese term of any length is then an exact substring test: its bigrams at their offsets
-  (安全事件 → 安全 at p and 事件 at p + 2 finds 信息安全事件; every second bigram is enough). The
-  run's trailing character and the empty position keep a bigram pattern from ever
-  straddling two runs. Latin words, numbers and codes are kept whole (2022, bjrbj2021010,
+  (安全事件 → 安全 全事 事件 at p, p + 1, p + 2 finds 信息安全事件). The run's trailing character
+  and the empty position keep a bigram pattern from ever straddling two runs. Latin words, numbers and codes are kept whole (2022, bjrbj2021010,
   0747-2261sccza221) and, when they contain separators, also as their parts at the same
   position (010-55585414 is found by 55585414).
 * ``words``: rjieba (jieba-rs, checked against jieba in the tests) search-mode words. The
@@ -161,11 +160,13 @@ class Slot:
 def query_slots(term: str) -> list[Slot]:
     """The ``grams`` slots that match ``term`` (already normalised) as an exact substring.
 
-    Offsets follow :func:`gram_positions`. Of a Chinese run's bigrams every second one and
-    the last are enough (安全 at p and 事件 at p + 2 spell 安全事件). When another token follows
-    the run inside the same term, the run must end there in the document too, so its
-    trailing single character is required. A lone character at the end of a term may begin
-    a longer run in the document, so it matches by prefix.
+    Offsets follow :func:`gram_positions`: a Chinese run gives its bigrams at consecutive
+    offsets. Any subset of them that covers every character would do (安全 at p and 事件 at
+    p + 2 spell 安全事件: the empty position after a run keeps them in one run), so all are
+    returned and the executor checks the rarest first. When another token follows the run
+    inside the same term, the run must end there in the document too, so its trailing
+    single character is required. A lone character at the end of a term may begin a longer
+    run in the document, so it matches by prefix.
     """
     matches = list(TOKEN_PATTERN.finditer(term))
     slots: list[Slot] = []
@@ -181,8 +182,7 @@ def query_slots(term: str) -> list[Slot]:
             pos += 1
         else:
             grams = bigrams(run) if len(run) > 1 else []
-            needed = sorted(set(range(0, len(grams), 2)) | ({len(grams) - 1} if grams else set()))
-            slots.extend(Slot(grams[i], offset=pos + i) for i in needed)
+            slots.extend(Slot(gram, offset=pos + i) for i, gram in enumerate(grams))
             if followed:
                 slots.append(Slot(run[-1], offset=pos + len(run) - 1))
             pos += len(run) + 1

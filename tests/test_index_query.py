@@ -35,7 +35,7 @@ def test_parentheses_group_in_ascii_and_full_width():
 @pytest.mark.parametrize("quoted", ['"合同 解除"', "“合同 解除”", "「合同 解除」"])
 def test_quotes_make_one_phrase_in_every_quote_style(quoted):
     node = parse(quoted)
-    assert node == Match("合同解除", (Slot("合同"), Slot("解除", offset=2)))
+    assert node == Match("合同解除", (Slot("合同"), Slot("同解", offset=1), Slot("解除", offset=2)))
 
 
 def test_lower_case_operators_are_ordinary_words():

@@ -18,13 +18,13 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema, field_validator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds.base import Annex, Clause, get_kind
+from docgen.kinds.base import Annex, Clause, Kind, get_kind
 from docgen.kinds.common import CnDate, DocModel, F, Party, PositiveMoney, validate
 from docgen.kinds.contract import ContractDerived, ContractModel, StaffMember
 
@@ -113,6 +113,54 @@ def one_source_problems(model: Any, own: tuple[str, ...] = ()) -> list[Problem]:
             label = type(model).model_fields[name].title or name
             problems.append(Problem(name, label, f"已用 contract 指定主合同数据文件，{label}取自主合同，请勿重复填写"))
     return problems
+
+
+# ───────────────────────────── the base model and kind ─────────────────────────────
+
+
+class FollowsContract(DocModel):
+    """Base of the input models whose contract may be given either way: its data file
+    (``contract``) or its facts inline (``main_contract``), exactly one of the two.
+
+    The two fields come first in the model (and in ``docgen schema``); each kind declares only
+    its own fields after them."""
+
+    main_contract: MainContract | None = F("主合同要素", None)
+    contract: LinkedContract | None = F("主合同数据文件", None)
+
+    @field_validator("contract")
+    @classmethod
+    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
+        return require_source(value, info)
+
+
+CheckStep = Callable[[Any, Any], list[Problem]]
+"""One named check of a kind: ``(model, derived) -> problems``."""
+
+
+class LinkedKind(Kind):
+    """A kind whose documents follow a main contract.
+
+    ``resolve`` loads the contract the data file names; ``check`` reports a contract given twice
+    (or a fact typed again, ``own_fields``) and the contract's own errors, then runs the kind's
+    ``steps`` in order."""
+
+    own_fields: ClassVar[tuple[str, ...]] = ()
+    """Fields the document types only without a contract data file (e.g. ``penalty_clause``)."""
+
+    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+        return resolve_contract(raw, base_dir)
+
+    def steps(self) -> tuple[CheckStep, ...]:
+        """The kind's own checks, in the order their problems are listed."""
+        return ()
+
+    def check(self, model: BaseModel, derived: BaseModel) -> list[Problem]:
+        problems = one_source_problems(model, self.own_fields)
+        problems += contract_errors(model)
+        for step in self.steps():
+            problems += step(model, derived)
+        return problems
 
 
 # ───────────────────────────── the facts documents print ─────────────────────────────

@@ -17,26 +17,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds._linked import (
-    LinkedContract,
-    MainContract,
-    contract_errors,
-    error,
-    facts,
-    one_source_problems,
-    require_source,
-    resolve_contract,
-    warning,
-    workday_warning,
-)
-from docgen.kinds.base import Clause, ClauseSpec, Kind, Layout, number_clauses, register
+from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, error, facts, warning, workday_warning
+from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
 from docgen.kinds.common import CnDate, DocModel, Duration, F, PositiveMoney, Pct
 
 # ───────────────────────────── grades (seed 003 附件4 说明) ─────────────────────────────
@@ -148,12 +136,10 @@ class Continuation(DocModel):
     projects: list[str] = F("涉及的财政项目", [])
 
 
-class AcceptanceModel(DocModel):
+class AcceptanceModel(FollowsContract):
     """A 验收报告 under a main contract."""
 
     layout: Literal["report"] = F("报告版式", "report")
-    main_contract: MainContract | None = F("主合同要素", None)
-    contract: LinkedContract | None = F("主合同数据文件", None)
     report_no: str | None = F("报告编号", None)
     date: CnDate = F("验收日期")
     place: str = F("验收地点", min_length=2)
@@ -167,11 +153,6 @@ class AcceptanceModel(DocModel):
     rectifications: list[Rectification] = F("整改要求", [])
     settlement: Settlement | None = F("费用结算", None)
     continuation: Continuation | None = F("后续服务承诺", None)
-
-    @field_validator("contract")
-    @classmethod
-    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
-        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -372,7 +353,7 @@ def _kpis_met(rows: list[KpiResult]) -> str:
 
 
 @register
-class AcceptanceKind(Kind):
+class AcceptanceKind(LinkedKind):
     name = "acceptance"
     label = "验收报告"
     model = AcceptanceModel
@@ -384,9 +365,6 @@ class AcceptanceKind(Kind):
         "contract", "main_contract", "layout", "attendees", "criteria", "kpis", "rectifications", "settlement",
         "continuation", "failed_items",
     })
-
-    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-        return resolve_contract(raw, base_dir)
 
     def derive(self, model: AcceptanceModel) -> AcceptanceDerived:  # type: ignore[override]
         main = facts(model)
@@ -430,13 +408,9 @@ class AcceptanceKind(Kind):
             clause=number_clauses(REPORT.clauses, REPORT.style, present),
         )
 
-    def check(self, model: AcceptanceModel, derived: AcceptanceDerived) -> list[Problem]:  # type: ignore[override]
-        problems = one_source_problems(model)
-        problems += contract_errors(model)
-        for step in (_check_conclusion, _check_dates, _check_attendees, _check_settlement, _check_rectifications):
-            problems += step(model, derived)
-        problems += workday_warning("date", "验收日期", model.date, "验收日期")
-        return problems
+    def steps(self) -> tuple[CheckStep, ...]:
+        return (_check_conclusion, _check_dates, _check_attendees, _check_settlement, _check_rectifications,
+                _check_meeting_day)
 
 
 def _rectification_rows(model: AcceptanceModel) -> list[RectificationRow]:
@@ -532,6 +506,10 @@ def _check_rectifications(model: AcceptanceModel, derived: AcceptanceDerived) ->
             problems.append(error(f"rectifications[{n}].within", "整改期限", "整改期限应以日、工作日或月计",
                                   item.within.text))
     return problems
+
+
+def _check_meeting_day(model: AcceptanceModel, derived: AcceptanceDerived) -> list[Problem]:
+    return workday_warning("date", "验收日期", model.date, "验收日期")
 
 
 __all__ = ["AcceptanceDerived", "AcceptanceKind", "AcceptanceModel", "grade_of"]

@@ -13,28 +13,24 @@ while the contract says the duty survives it (seed 004) is a warning.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
 from docgen.kinds._linked import (
-    LinkedContract,
-    MainContract,
+    CheckStep,
+    FollowsContract,
+    LinkedKind,
     Signer,
-    contract_errors,
     error,
     facts,
-    one_source_problems,
-    require_source,
-    resolve_contract,
     signer,
     warning,
     workday_warning,
 )
-from docgen.kinds.base import Clause, ClauseSpec, Kind, Layout, number_clauses, register
+from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
 from docgen.kinds.common import Copies, DocModel, F
 
 DEFAULT_TITLE = "安全保密协议"
@@ -60,12 +56,10 @@ class ConfidentialityPeriod(DocModel):
         return self
 
 
-class NdaCompanyModel(DocModel):
+class NdaCompanyModel(FollowsContract):
     """A company confidentiality agreement annexed to a main contract."""
 
     layout: Literal["hrss"] = F("协议版式", "hrss")
-    main_contract: MainContract | None = F("主合同要素", None)
-    contract: LinkedContract | None = F("主合同数据文件", None)
     title: str | None = F("协议名称", None, min_length=2)
     penalty_clause: str | None = F("违约责任引用条款", None, min_length=2)
     scope_extra: list[str] = F("补充保密范围", [])
@@ -73,11 +67,6 @@ class NdaCompanyModel(DocModel):
     period: ConfidentialityPeriod = F("保密期限", {})
     effective: Literal["sign_and_seal", "seal"] = F("生效条件", "sign_and_seal")
     copies: Copies | None = F("协议份数", None)
-
-    @field_validator("contract")
-    @classmethod
-    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
-        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -146,7 +135,7 @@ def _title(model: NdaCompanyModel, annex_title: str | None) -> str:
 
 
 @register
-class NdaCompanyKind(Kind):
+class NdaCompanyKind(LinkedKind):
     name = "nda-company"
     label = "安全保密协议"
     model = NdaCompanyModel
@@ -157,9 +146,7 @@ class NdaCompanyKind(Kind):
         # The main contract: its facts reach the agreement through the derived values.
         "contract", "main_contract", "layout", "title", "penalty_clause", "return_within", "period", "effective",
     })
-
-    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-        return resolve_contract(raw, base_dir)
+    own_fields = ("penalty_clause",)
 
     def derive(self, model: NdaCompanyModel) -> NdaCompanyDerived:  # type: ignore[override]
         main = facts(model)
@@ -182,14 +169,8 @@ class NdaCompanyKind(Kind):
             clause=number_clauses(HRSS.clauses, HRSS.style),
         )
 
-    def check(self, model: NdaCompanyModel, derived: NdaCompanyDerived) -> list[Problem]:  # type: ignore[override]
-        problems = one_source_problems(model, own=("penalty_clause",))
-        problems += contract_errors(model)
-        for step in (_check_title, _check_penalty_clause, _check_period):
-            problems += step(model, derived)
-        problems += workday_warning("contract.signing.date" if model.contract else "main_contract.signing_date",
-                                    "签订日期", derived.signing_date, "签约日期")
-        return problems
+    def steps(self) -> tuple[CheckStep, ...]:
+        return (_check_title, _check_penalty_clause, _check_period, _check_signing_day)
 
 
 # ───────────────────────────── checks ─────────────────────────────
@@ -223,6 +204,11 @@ def _check_period(model: NdaCompanyModel, derived: NdaCompanyDerived) -> list[Pr
     return [warning("period.kind", "保密期限类型",
                     f"与主合同{clause.ref}（{clause.title}）相矛盾：主合同约定保密义务不因合同的终止而免除，"
                     "本协议却约定保密义务随服务期届满而终止", model.period.kind)]
+
+
+def _check_signing_day(model: NdaCompanyModel, derived: NdaCompanyDerived) -> list[Problem]:
+    return workday_warning("contract.signing.date" if model.contract else "main_contract.signing_date",
+                           "签订日期", derived.signing_date, "签约日期")
 
 
 __all__ = ["ConfidentialityPeriod", "NdaCompanyDerived", "NdaCompanyKind", "NdaCompanyModel", "return_text"]

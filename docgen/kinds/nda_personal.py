@@ -27,16 +27,17 @@ from pydantic import BaseModel
 from docgen import cn
 from docgen.errors import InvalidInput, Problem
 from docgen.kinds._linked import (
+    CheckStep,
     LinkedContract,
+    LinkedKind,
     Signer,
-    contract_errors,
     error,
     facts,
     resolve_contract,
     signer,
     workday_warning,
 )
-from docgen.kinds.base import BatchJob, Clause, ClauseSpec, Kind, Layout, number_clauses, register
+from docgen.kinds.base import BatchJob, Clause, ClauseSpec, Layout, number_clauses, register
 from docgen.kinds.common import Copies, Dispute, DocModel, F, IdNumber, mask_id, validate
 from docgen.kinds.contract import ContractModel, StaffMember
 
@@ -166,7 +167,7 @@ def staff_row(contract: ContractModel, name: str) -> StaffMember | None:
 
 
 @register
-class NdaPersonalKind(Kind):
+class NdaPersonalKind(LinkedKind):
     name = "nda-personal"
     label = "个人保密协议"
     model = NdaPersonalModel
@@ -178,9 +179,6 @@ class NdaPersonalKind(Kind):
         "contract", "layout", "person", "parent_nda_title", "obligee", "regulations", "sensitivity",
         "dispute.arbitration",  # dispute.text says it
     })
-
-    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-        return resolve_contract(raw, base_dir)
 
     def derive(self, model: NdaPersonalModel) -> NdaPersonalDerived:  # type: ignore[override]
         main = facts(model)
@@ -208,12 +206,8 @@ class NdaPersonalKind(Kind):
             clause=number_clauses(PERSONAL.clauses, PERSONAL.style),
         )
 
-    def check(self, model: NdaPersonalModel, derived: NdaPersonalDerived) -> list[Problem]:  # type: ignore[override]
-        problems = contract_errors(model)
-        for step in (_check_person, _check_parent_title, _check_sensitivity):
-            problems += step(model, derived)
-        problems += workday_warning("contract.signing.date", "签订日期", derived.agreement_date, "协议签署日期")
-        return problems
+    def steps(self) -> tuple[CheckStep, ...]:
+        return (_check_person, _check_parent_title, _check_sensitivity, _check_signing_day)
 
     def batch_jobs(self, source: Path) -> list[BatchJob]:
         """One agreement per resident engineer, from a contract data file or from a personal-NDA
@@ -314,6 +308,10 @@ def _check_sensitivity(model: NdaPersonalModel, derived: NdaPersonalDerived) -> 
                                   row.sensitivity))
         seen.add(row.sensitivity)
     return problems
+
+
+def _check_signing_day(model: NdaPersonalModel, derived: NdaPersonalDerived) -> list[Problem]:
+    return workday_warning("contract.signing.date", "签订日期", derived.agreement_date, "协议签署日期")
 
 
 __all__ = ["NdaPersonalDerived", "NdaPersonalKind", "NdaPersonalModel", "default_sensitivity"]

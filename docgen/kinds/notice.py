@@ -15,26 +15,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds._linked import (
-    LinkedContract,
-    MainContract,
-    contract_errors,
-    error,
-    facts,
-    one_source_problems,
-    require_source,
-    resolve_contract,
-    warning,
-    workday_warning,
-)
-from docgen.kinds.base import Clause, ClauseSpec, Kind, Layout, number_clauses, register
+from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, error, facts, warning, workday_warning
+from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
 from docgen.kinds.common import CnDate, DocModel, Duration, F, PositiveMoney
 
 IssueType = Literal["重大事故", "进度偏离", "质量偏差", "其他"]
@@ -144,13 +132,11 @@ class Closure(DocModel):
     closed: bool = F("是否闭环", True)
 
 
-class NoticeModel(DocModel):
+class NoticeModel(FollowsContract):
     """A 监理通知单 about one O&M contract."""
 
     layout: Literal["notice"] = F("通知单版式", "notice")
     number: NoticeNumber = F("文号")
-    main_contract: MainContract | None = F("主合同要素", None)
-    contract: LinkedContract | None = F("主合同数据文件", None)
     issuer: Issuer = F("签发单位")
     issue_date: CnDate = F("签发日期")
     subject: str = F("事由", min_length=2)
@@ -162,11 +148,6 @@ class NoticeModel(DocModel):
     cc_extra: list[str] = F("其他抄送单位", [])
     reply: Reply | None = F("运维服务单位回复", None)
     closure: Closure | None = F("监理复查意见", None)
-
-    @field_validator("contract")
-    @classmethod
-    def _one_source(cls, value: Any, info: ValidationInfo) -> Any:
-        return require_source(value, info)
 
 
 # ───────────────────────────── layout ─────────────────────────────
@@ -233,7 +214,7 @@ def _basis_line(basis: Basis, clauses: dict[str, Clause], annexes: dict) -> str:
 
 
 @register
-class NoticeKind(Kind):
+class NoticeKind(LinkedKind):
     name = "notice"
     label = "监理通知单"
     model = NoticeModel
@@ -245,9 +226,6 @@ class NoticeKind(Kind):
         "contract", "main_contract", "layout", "number", "cc_extra", "basis", "deadline", "incident.occurred",
         "incident.time", "deadline_date",
     })
-
-    def resolve(self, raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-        return resolve_contract(raw, base_dir)
 
     def derive(self, model: NoticeModel) -> NoticeDerived:  # type: ignore[override]
         main = facts(model)
@@ -268,12 +246,8 @@ class NoticeKind(Kind):
             clause=number_clauses(NOTICE.clauses, NOTICE.style, {"assessment"} if model.assessment else set()),
         )
 
-    def check(self, model: NoticeModel, derived: NoticeDerived) -> list[Problem]:  # type: ignore[override]
-        problems = one_source_problems(model)
-        problems += contract_errors(model)
-        for step in (_check_dates, _check_number, _check_basis, _check_deduction, _check_reply):
-            problems += step(model, derived)
-        return problems
+    def steps(self) -> tuple[CheckStep, ...]:
+        return (_check_dates, _check_number, _check_basis, _check_deduction, _check_reply)
 
 
 # ───────────────────────────── checks ─────────────────────────────

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -326,6 +327,11 @@ class TemplateBuilder:
             run.font.size = size
         return paragraph
 
+    def paras(self, lines: Sequence[str], *, numbered: bool = False) -> None:
+        """One body paragraph per line; ``numbered`` prefixes ``1. ``, ``2. `` … (the seeds' item lists)."""
+        for n, text in enumerate(lines, start=1):
+            self.para(f"{n}. {text}" if numbered else text)
+
     def runs(self, parts: Sequence[tuple[str, bool]], *, indent: bool = True, align: str | None = None):
         """A paragraph made of several runs ``(text, bold)``; each run must hold whole tags."""
         paragraph = self.document.add_paragraph()
@@ -482,6 +488,12 @@ class TemplateBuilder:
         self._after_table()
         return table
 
+    def party_signatures(self, date: str, *, sign: str = "", date_label: str = "签约日期"):
+        """The signature block of an agreement between the two parties ``party_a`` and ``party_b``,
+        both dated ``date`` (a context path such as ``signing.date``); see :func:`party_signature`."""
+        return self.signature_block(party_signature("甲方", "party_a", date, sign=sign, date_label=date_label),
+                                    party_signature("乙方", "party_b", date, sign=sign, date_label=date_label))
+
     # -- helpers -----------------------------------------------------------------------------
     def _format(self, paragraph, *, indent: bool, align: str | None, space_before=None, space_after=None,
                 keep_with_next: bool = False) -> None:
@@ -529,6 +541,31 @@ class TemplateBuilder:
         target = Path(path)
         atomic_write_bytes(target, self.to_bytes(), mode=0o644)
         return target
+
+
+def party_signature(side: str, party: str, date: str, *, seal: str = "（盖章）", sign: str = "",
+                    date_label: str = "签约日期") -> list[str]:
+    """One column of a signature block for a contract party, as the seeds print it::
+
+        甲方：{{ party_a.name }}
+        （盖章）
+        {{ party_a.signatory }}（签字）：
+        (a blank line to sign on)
+        签约日期：{{ signing.date|cn_date }}
+
+    ``side`` is the label before the name (may hold Jinja), ``party`` the context name of the party,
+    ``date`` the context path of the date; ``date_label=""`` prints the date alone.
+    """
+    when = "{{ %s|cn_date }}" % date
+    return [f"{side}：{{{{ {party}.name }}}}", seal, f"{{{{ {party}.signatory }}}}{sign}：", "",
+            f"{date_label}：{when}" if date_label else when]
+
+
+def save_templates(folder: str | Path, builders: Mapping[str, TemplateBuilder]) -> None:
+    """Write each builder to ``folder / file name`` (what a ``build.py`` does when run)."""
+    for name, builder in builders.items():
+        target = builder.save(Path(folder) / name)
+        print(f"wrote {target}", file=sys.stderr)
 
 
 def xml_parts(docx: bytes | str | Path) -> dict[str, str]:

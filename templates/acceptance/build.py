@@ -11,10 +11,9 @@ report without KPIs or a supervisor renumbers. See ``notes.md``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import TemplateBuilder, save_templates
 
 HERE = Path(__file__).resolve().parent
 
@@ -116,11 +115,5 @@ def builders() -> dict[str, TemplateBuilder]:
     return {"report.docx": report()}
 
 
-def main() -> None:
-    for name, builder in builders().items():
-        builder.save(HERE / name)
-        print(f"wrote {HERE / name}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    save_templates(HERE, builders())

@@ -9,10 +9,9 @@ fee paid by 甲方, clause and annex numbers generated from the clause list.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from docgen.docxbuild import SIZE_SANHAO, SIZE_XIAOWU, TemplateBuilder
+from docgen.docxbuild import SIZE_SANHAO, SIZE_XIAOWU, TemplateBuilder, party_signature, save_templates
 
 HERE = Path(__file__).resolve().parent
 TEXT_WIDTH = 146.4  # mm: A4 minus 31.8 mm margins
@@ -241,7 +240,7 @@ def hetongshu() -> TemplateBuilder:
 
     b.clause("definitions")
     b.para("本合同中的下列术语应解释为：")
-    for line in (
+    b.paras((
         "1. “合同”系指甲乙双方签署的、合同格式中载明的双方所达成的协议，包括所有的附件、附录和构成合同的其它文件。",
         "2. “合同款”系指根据合同约定，乙方在完全履行合同义务后甲方应付给乙方的款项。",
         "3. “人员”系指作为雇员由乙方所雇佣并被分配执行服务或其任何部分的人员。",
@@ -250,8 +249,7 @@ def hetongshu() -> TemplateBuilder:
         "6. “乙方”系指{{ party_b.name }}{% if party_b.short_name %}（简称“{{ party_b.short_name }}”）{% endif %}。",
         "7. “现场”系指合同约定服务实施地点。",
         "8. “由甲方提供的支持”系指由甲方免费为乙方执行合同项下的服务而提供的数据、服务、设备以及便利。",
-    ):
-        b.para(line)
+    ))
 
     b.clause("documents")
     b.para("下列文件构成本合同的组成部分，应当认为是一个整体，彼此相互解释，相互补充。为便于解释，组成合同的多个文件的"
@@ -284,10 +282,10 @@ def hetongshu() -> TemplateBuilder:
     b.para("（以下无正文）", indent=False, align="c")
     b.blank()
     b.signature_block(
-        ["{% if procurement %}采购人{% endif %}（甲方）：{{ party_a.name }}", "（印章）",
-         "{{ party_a.signatory }}：", "", "{{ signing.date|cn_date }}"],
-        ["{% if procurement %}{{ procurement.winner }}{% endif %}（乙方）：{{ party_b.name }}", "（印章）",
-         "{{ party_b.signatory }}：", "", "{{ signing.date|cn_date }}"],
+        party_signature("{% if procurement %}采购人{% endif %}（甲方）", "party_a", "signing.date", seal="（印章）",
+                        date_label=""),
+        party_signature("{% if procurement %}{{ procurement.winner }}{% endif %}（乙方）", "party_b", "signing.date",
+                        seal="（印章）", date_label=""),
     )
     _party_details(b)
 
@@ -323,7 +321,7 @@ def hetongshu() -> TemplateBuilder:
 
     b.clause("rights")
     b.para("1. 甲方的权利和义务", bold=True)
-    for line in (
+    b.paras((
         "(1) 甲方有权得到符合合同要求的服务。",
         "(2) 甲方有权拒绝乙方所委派的但其业务素质不被甲方所认可，或不遵守甲方工作场所规章制度的服务人员，甲方要求更换"
         "服务人员的，乙方应在{{ terms.staff_replace.text }}内完成更换。",
@@ -332,10 +330,9 @@ def hetongshu() -> TemplateBuilder:
         "(5) 甲方需向乙方提供服务所必须的人力、设备和环境资源的配合。",
         "(6) 甲方在使用期间，如发现系统故障应立即向乙方通报，以确保乙方在第一时间内排除故障。",
         "(7) 甲方应保守乙方的技术秘密和商业秘密。",
-    ):
-        b.para(line)
+    ))
     b.para("2. 乙方的权利和义务", bold=True)
-    for line in (
+    b.paras((
         "(1) 乙方有权按照合同的约定向甲方收取合同款。",
         "(2) 乙方有权得到甲方对于系统故障的及时通报。",
         "(3) 乙方应按照本合同要求的服务内容，及时有效地完成规定的运行维护工作，保证系统正常运行。",
@@ -348,16 +345,14 @@ def hetongshu() -> TemplateBuilder:
         "(7) 乙方应保守甲方的相关技术秘密、政务信息及相关内部事务信息。",
         "(8) 乙方选派的服务人员，应具备合同约定服务所必须的技能，工作态度认真负责，服从甲方的工作安排，遵守甲方的工作"
         "环境和行为要求。服务人员必须签署保密协议，必须明了其工作内容和要求。",
-    ):
-        b.para(line)
+    ))
 
     b.clause("penalty")
     _penalty(b, "合同款")
     b.clause("assessment")
     _assessment(b, "{{ annex.scope.ref }}")
     b.clause("ip")
-    for line in IP:
-        b.para(line)
+    b.paras(IP)
     b.clause("confidentiality")
     b.para("1. 自合同签订之日起，乙方有责任对甲方提供的各种技术文件（包括但不限于软件、咨询报告、服务内容）与工作业务信息"
            "进行保密，未经甲方书面批准不得提供给第三方。如有违反，乙方应承担相应的法律责任。此保密义务不因合同的终止而免除。")
@@ -368,11 +363,9 @@ def hetongshu() -> TemplateBuilder:
     b.para("4. 甲、乙双方应积极配合信息安全主管部门对信息安全进行监督检查。")
     with b.when("integrity"):
         b.clause("integrity")
-        for line in INTEGRITY:
-            b.para(line)
+        b.paras(INTEGRITY)
     b.clause("force_majeure")
-    for line in FORCE_MAJEURE:
-        b.para(line)
+    b.paras(FORCE_MAJEURE)
     b.clause("dispute")
     b.para("1. 本合同按中华人民共和国相关法律、法规进行解释和履行。")
     with b.when("dispute.arbitration"):
@@ -384,8 +377,7 @@ def hetongshu() -> TemplateBuilder:
     b.clause("termination")
     _termination(b, "合同款")
     b.clause("other")
-    for line in OTHER:
-        b.para(line)
+    b.paras(OTHER)
     with b.when("continuation"):
         b.clause("continuation")
         _continuation(b)
@@ -470,7 +462,7 @@ def articles() -> TemplateBuilder:
     b.clause("assessment")
     _assessment(b, "{{ annex.scope.ref }}")
     b.clause("confidentiality")
-    for line in (
+    b.paras((
         "1. 自合同签订之日起，乙方有责任对甲方提供的各种技术文件（包括但不限于软件、咨询报告、服务内容）与工作业务信息进行"
         "保密，未经甲方书面批准不得提供给第三方。如有违反，乙方应承担相应的法律责任。此保密义务不因合同的终止而免除。",
         "2. 乙方必须与甲方签订《{{ annex.nda.title }}》（见{{ annex.nda.no }}）。",
@@ -480,21 +472,17 @@ def articles() -> TemplateBuilder:
         "5. 乙方如违反《{{ annex.nda.title }}》，必须承担全部责任并赔偿甲方的一切损失，甲方有权追究乙方的法律责任并解除"
         "本合同。",
         "6. 甲、乙方应积极配合信息安全主管部门对信息安全进行监督检查。",
-    ):
-        b.para(line)
+    ))
     b.clause("ip")
-    for line in IP:
-        b.para(line)
+    b.paras(IP)
     b.clause("force_majeure")
-    for line in FORCE_MAJEURE:
-        b.para(line)
+    b.paras(FORCE_MAJEURE)
     b.clause("dispute")
     b.para("1. 本合同按中华人民共和国相关法律、法规进行解释和履行。")
     b.para("2. 因履行合同所发生的一切争议，双方应友好协商解决；协商不成的，{{ dispute.text }}。")
     b.para("3. 发生争议期间，乙方有义务继续按照服务内容条款中的要求提供服务，不得中断。")
     b.clause("other")
-    for line in OTHER:
-        b.para(line)
+    b.paras(OTHER)
     b.clause("termination")
     _termination(b, "技术服务费")
     with b.when("continuation"):
@@ -504,16 +492,10 @@ def articles() -> TemplateBuilder:
     _effect(b)
     with b.when("integrity"):
         b.clause("integrity")
-        for line in INTEGRITY:
-            b.para(line)
+        b.paras(INTEGRITY)
 
     b.blank()
-    b.signature_block(
-        ["甲方：{{ party_a.name }}", "（盖章）", "{{ party_a.signatory }}（签字）：", "",
-         "签约日期：{{ signing.date|cn_date }}"],
-        ["乙方：{{ party_b.name }}", "（盖章）", "{{ party_b.signatory }}（签字）：", "",
-         "签约日期：{{ signing.date|cn_date }}"],
-    )
+    b.party_signatures("signing.date", sign="（签字）")
     _party_details(b)
     b.blank()
     _annexes(b)
@@ -525,11 +507,5 @@ def builders() -> dict[str, TemplateBuilder]:
     return {"hetongshu.docx": hetongshu(), "articles.docx": articles()}
 
 
-def main() -> None:
-    for name, builder in builders().items():
-        builder.save(HERE / name)
-        print(f"wrote {HERE / name}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    save_templates(HERE, builders())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import TemplateBuilder, save_templates
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,4 +43,4 @@ def build() -> TemplateBuilder:
 
 
 if __name__ == "__main__":
-    print(build().save(HERE / "template.docx"))
+    save_templates(HERE, {"template.docx": build()})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgen.docxbuild import PageSetup, TemplateBuilder
+from docgen.docxbuild import PageSetup, TemplateBuilder, save_templates
 
 HERE = Path(__file__).resolve().parent
 
@@ -72,4 +72,4 @@ def build() -> TemplateBuilder:
 
 
 if __name__ == "__main__":
-    print(build().save(HERE / "template.docx"))
+    save_templates(HERE, {"template.docx": build()})

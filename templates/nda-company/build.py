@@ -9,10 +9,9 @@ and the confidentiality period and the return window come from the data. See ``n
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import TemplateBuilder, save_templates
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,11 +42,6 @@ MUTUAL = (
 )
 
 
-def _numbered(b: TemplateBuilder, items: tuple[str, ...]) -> None:
-    for n, text in enumerate(items, start=1):
-        b.para(f"{n}. {text}")
-
-
 def hrss() -> TemplateBuilder:
     b = TemplateBuilder("安全保密协议")
     with b.when("annex_heading"):
@@ -61,16 +55,16 @@ def hrss() -> TemplateBuilder:
            "（以下简称“主合同”）。为确保本项目的安全保密，经双方协商，特制定本协议。")
 
     b.clause("scope")
-    _numbered(b, SCOPE)
+    b.paras(SCOPE, numbered=True)
     with b.each("item in scope_extra"):
         b.para("{{ loop.index + %d }}. {{ item }}" % len(SCOPE))
     b.para("{{ scope_extra|length + %d }}. {{ period_text }}" % (len(SCOPE) + 1))
 
     b.clause("duties")
-    _numbered(b, DUTIES)
+    b.paras(DUTIES, numbered=True)
 
     b.clause("mutual")
-    _numbered(b, MUTUAL)
+    b.paras(MUTUAL, numbered=True)
 
     b.clause("other")
     b.para("1. 本协议履行期间，双方如有任何修改或补充意见，应协商一致签订修改或补充协议。修改或补充协议是本协议的"
@@ -81,10 +75,7 @@ def hrss() -> TemplateBuilder:
 
     b.para("（以下无正文）", indent=False, align="c")
     b.blank()
-    b.signature_block(
-        ["甲方：{{ party_a.name }}", "（盖章）", "{{ party_a.signatory }}：", "", "签约日期：{{ signing_date|cn_date }}"],
-        ["乙方：{{ party_b.name }}", "（盖章）", "{{ party_b.signatory }}：", "", "签约日期：{{ signing_date|cn_date }}"],
-    )
+    b.party_signatures("signing_date")
     return b
 
 
@@ -93,11 +84,5 @@ def builders() -> dict[str, TemplateBuilder]:
     return {"hrss.docx": hrss()}
 
 
-def main() -> None:
-    for name, builder in builders().items():
-        builder.save(HERE / name)
-        print(f"wrote {HERE / name}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    save_templates(HERE, builders())

@@ -10,10 +10,9 @@ The sensitivity table is a real Word table. See ``notes.md``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import TemplateBuilder, party_signature, save_templates
 
 HERE = Path(__file__).resolve().parent
 
@@ -60,8 +59,7 @@ def personal() -> TemplateBuilder:
             loop="row in sensitivity_rows", widths_mm=[22, 32, 92.4], align="ccl")
 
     b.clause("duties")
-    for n, text in enumerate(DUTIES, start=1):
-        b.para(f"{n}. {text}")
+    b.paras(DUTIES, numbered=True)
 
     b.clause("term")
     b.para("甲、乙双方确认，乙方的保密义务自本协议签署之日起生效，没有终止日期：保密义务不受主合同《{{ contract_title }}》"
@@ -81,7 +79,7 @@ def personal() -> TemplateBuilder:
 
     b.blank()
     b.signature_block(
-        ["甲方：{{ party_a.name }}", "（盖章）", "{{ party_a.signatory }}（签字）：", "", "日期：{{ agreement_date|cn_date }}"],
+        party_signature("甲方", "party_a", "agreement_date", sign="（签字）", date_label="日期"),
         ["乙方：{{ person_name }}", "", "（签字）：", "", "日期：{{ agreement_date|cn_date }}"],
     )
     return b
@@ -92,11 +90,5 @@ def builders() -> dict[str, TemplateBuilder]:
     return {"personal.docx": personal()}
 
 
-def main() -> None:
-    for name, builder in builders().items():
-        builder.save(HERE / name)
-        print(f"wrote {HERE / name}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    save_templates(HERE, builders())

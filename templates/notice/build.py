@@ -10,18 +10,25 @@ them. See ``notes.md``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from docgen.docxbuild import TemplateBuilder
+from docgen.docxbuild import TemplateBuilder, save_templates
 
 HERE = Path(__file__).resolve().parent
 BLANK = "＿" * 34  # a line across the text width, to write on by hand
 
 
-def _blank_lines(b: TemplateBuilder, count: int = 3) -> None:
-    for _ in range(count):
-        b.para(BLANK, indent=False, space_before=6)
+def _answer(b: TemplateBuilder, heading: str, key: str, text: str, signer: str) -> None:
+    """A box the other side answers in: printed from ``key`` when the data has it, else three
+    lines and a signature line to fill in by hand."""
+    b.heading(heading)
+    with b.when(key):
+        b.para(text)
+        b.para(f"{signer}（签字）：{{{{ {key}.by }}}}　　日期：{{{{ {key}.date|cn_date }}}}", indent=False, align="r")
+        b.otherwise()
+        for _ in range(3):
+            b.para(BLANK, indent=False, space_before=6)
+        b.para(f"{signer}（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日", indent=False, align="r")
 
 
 def notice() -> TemplateBuilder:
@@ -68,21 +75,9 @@ def notice() -> TemplateBuilder:
     b.para("总监理工程师（签字）：{{ issuer.chief_engineer }}", indent=False, align="r")
     b.para("签发日期：{{ issue_date|cn_date }}", indent=False, align="r")
 
-    b.heading("运维服务单位回复")
-    with b.when("reply"):
-        b.para("{{ reply.text }}")
-        b.para("负责人（签字）：{{ reply.by }}　　日期：{{ reply.date|cn_date }}", indent=False, align="r")
-        b.otherwise()
-        _blank_lines(b)
-        b.para("负责人（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日", indent=False, align="r")
-
-    b.heading("监理复查意见")
-    with b.when("closure"):
-        b.para("{{ closure.text }}{% if closure.closed %}（已闭环）{% else %}（未闭环，继续跟踪）{% endif %}")
-        b.para("复查人（签字）：{{ closure.by }}　　日期：{{ closure.date|cn_date }}", indent=False, align="r")
-        b.otherwise()
-        _blank_lines(b)
-        b.para("复查人（签字）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日", indent=False, align="r")
+    _answer(b, "运维服务单位回复", "reply", "{{ reply.text }}", "负责人")
+    _answer(b, "监理复查意见", "closure",
+            "{{ closure.text }}{% if closure.closed %}（已闭环）{% else %}（未闭环，继续跟踪）{% endif %}", "复查人")
     return b
 
 
@@ -91,11 +86,5 @@ def builders() -> dict[str, TemplateBuilder]:
     return {"notice.docx": notice()}
 
 
-def main() -> None:
-    for name, builder in builders().items():
-        builder.save(HERE / name)
-        print(f"wrote {HERE / name}", file=sys.stderr)
-
-
 if __name__ == "__main__":
-    main()
+    save_templates(HERE, builders())

@@ -12,14 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from docgen.cli import cli
-from docgen.errors import InvalidInput
 from docgen.kinds.acceptance import grade_of
 from docgen.kinds.base import get_kind
 from docgen.render import check, load_yaml, render
-from tests.test_contract import docx_text, table_rows
+from tests.kind_helpers import docx_text, errors_of, linked_sample, render_sample, run, table_rows
 
 KIND = get_kind("acceptance")
 SAMPLE_003 = KIND.folder / "sample-003.yaml"
@@ -27,10 +24,7 @@ SAMPLE_002 = KIND.folder / "sample-002.yaml"
 
 
 def report(sample: Path = SAMPLE_003, **changes) -> dict:
-    data = copy.deepcopy(load_yaml(sample))
-    data["contract"] = str((sample.parent / data["contract"]).resolve())
-    data.update(changes)
-    return data
+    return linked_sample(sample, **changes)
 
 
 def failed_first_criterion(sample: Path = SAMPLE_003, **changes) -> dict:
@@ -39,21 +33,9 @@ def failed_first_criterion(sample: Path = SAMPLE_003, **changes) -> dict:
     return data
 
 
-def errors_of(data: dict) -> list[str]:
-    with pytest.raises(InvalidInput) as raised:
-        check("acceptance", data)
-    return [p.as_line() for p in raised.value.problems if p.severity == "error"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def rendered_003(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("acc") / "report.docx"
-    render("acceptance", SAMPLE_003, out)
-    return out
+    return render_sample(tmp_path_factory, "acceptance", SAMPLE_003)
 
 
 # ───────────────────────────── seed 003 sample ─────────────────────────────
@@ -135,7 +117,7 @@ def test_grade_thresholds_of_seed_003_annex_4(score, grade):
 
 
 def test_a_failed_mandatory_criterion_makes_it_不合格_and_needs_a_rectification_list():
-    assert errors_of(failed_first_criterion()) == [
+    assert errors_of("acceptance", failed_first_criterion()) == [
         "rectifications（整改要求）：验收结论为不合格（未通过：提交项目审计报告），须列出整改事项及整改期限"]
 
 
@@ -201,17 +183,17 @@ def test_bond_deposit_returned_after_acceptance(tmp_path):
 def test_refund_scale_needs_a_score():
     data = report()
     del data["performance"]
-    assert errors_of(data) == ["performance（绩效考核结果）：按考核等级退回尾款需要绩效考核总分（performance.score）"]
+    assert errors_of("acceptance", data) == ["performance（绩效考核结果）：按考核等级退回尾款需要绩效考核总分（performance.score）"]
 
 
 def test_bond_return_without_a_bond():
-    assert errors_of(report(settlement={"bond_return": True})) == [
+    assert errors_of("acceptance", report(settlement={"bond_return": True})) == [
         "settlement.bond_return（退还履约保证金）：主合同没有履约担保，无可退还"]
 
 
 def test_settlement_with_nothing_to_settle():
     """Seed 002's contract pays in one instalment: no 尾款 to default to, no bond deposit."""
-    assert errors_of(report(SAMPLE_002, settlement={})) == [
+    assert errors_of("acceptance", report(SAMPLE_002, settlement={})) == [
         "settlement（费用结算）：没有可结算的内容：请给出尾款金额、按等级退回比例或退还履约保证金"]
 
 
@@ -221,7 +203,7 @@ def test_final_payment_defaults_to_the_contracts_last_instalment():
 
 
 def test_acceptance_before_signing_is_an_error_before_the_end_a_warning():
-    assert errors_of(report(date="2024-06-01")) == [
+    assert errors_of("acceptance", report(date="2024-06-01")) == [
         "date（验收日期）：早于主合同签订日期 2024-06-09；现值：2024-06-01"]
     warnings = check("acceptance", report(date="2024-12-20")).warnings
     assert [w.as_line() for w in warnings] == [
@@ -233,7 +215,7 @@ def test_float_money_and_bad_score_and_missing_fields_all_at_once():
     data["settlement"]["final_payment"] = 232000.00
     data["performance"]["score"] = "七十八"
     del data["place"]
-    lines = errors_of(data)
+    lines = errors_of("acceptance", data)
     assert [line.split("：")[0] for line in lines] == [
         "place（验收地点）", "performance.score（绩效考核总分）", "settlement.final_payment（尾款金额）"]
     assert "金额不能写成不带引号的小数" in lines[2]
@@ -243,7 +225,7 @@ def test_expert_opinion_without_experts_and_duplicate_attendees():
     data = report()
     data["attendees"] = [a for a in data["attendees"] if a["side"] != "专家"]
     data["attendees"].append(dict(data["attendees"][0]))
-    assert errors_of(data) == [
+    assert errors_of("acceptance", data) == [
         "expert_opinion（专家验收意见）：有专家验收意见，但签到表中没有专家（side: 专家）",
         "attendees[4].name（姓名）：与 attendees[0] 重复；现值：赵演示",
     ]

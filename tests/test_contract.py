@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docgen.kinds.base import get_kind
 from docgen.kinds.contract import ContractModel, clause_numbers
 from docgen.render import check, load_yaml, render
+from tests.kind_helpers import docx_text, render_sample, table_rows
 
 KIND = get_kind("contract")
 SAMPLE_002 = KIND.folder / "sample-002.yaml"
@@ -28,37 +29,14 @@ def sample(path: Path = SAMPLE_002) -> dict:
     return copy.deepcopy(load_yaml(path))
 
 
-def docx_text(path: Path) -> str:
-    """Every paragraph and table cell of a document, one per line."""
-    document = Document(str(path))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
-
-
-def table_rows(path: Path, header_first_cell: str, header_second_cell: str) -> list[list[str]]:
-    """The data rows of the first table whose header starts with the two given cells."""
-    for table in Document(str(path)).tables:
-        cells = [c.text for c in table.rows[0].cells]
-        if cells[:2] == [header_first_cell, header_second_cell]:
-            return [[c.text for c in row.cells] for row in table.rows[1:]]
-    raise AssertionError(f"no table headed {header_first_cell} / {header_second_cell}")
-
-
 @pytest.fixture(scope="module")
 def rendered_002(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("c002") / "contract.docx"
-    render("contract", SAMPLE_002, out)
-    return out
+    return render_sample(tmp_path_factory, "contract", SAMPLE_002)
 
 
 @pytest.fixture(scope="module")
 def rendered_001(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("c001") / "contract.docx"
-    render("contract", SAMPLE_001, out)
-    return out
+    return render_sample(tmp_path_factory, "contract", SAMPLE_001)
 
 
 # ───────────────────────────── seed 002 ─────────────────────────────

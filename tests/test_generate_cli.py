@@ -6,16 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from docgen.cli import cli
 from docgen.kinds.base import get_kind
+from tests.kind_helpers import run
 
 SAMPLE = get_kind("contract").folder / "sample-002.yaml"
-
-
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
 
 
 def bad_sample(tmp_path: Path, old: str, new: str) -> Path:

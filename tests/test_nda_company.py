@@ -6,18 +6,15 @@ penalty clause are not in the NDA's data file but taken from the contract's.
 
 from __future__ import annotations
 
-import copy
-from pathlib import Path
+from functools import partial
 
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from docgen.cli import cli
 from docgen.errors import InvalidInput
 from docgen.kinds.base import get_kind
-from docgen.render import check, load_yaml, render
-from tests.test_contract import docx_text
+from docgen.render import check, render
+from tests import kind_helpers
+from tests.kind_helpers import docx_text, errors_of, linked_sample, render_sample, run
 
 KIND = get_kind("nda-company")
 SAMPLE_002 = KIND.folder / "sample-002.yaml"
@@ -27,30 +24,16 @@ CONTRACT_002 = get_kind("contract").folder / "sample-002.yaml"
 
 def nda(**changes) -> dict:
     """The seed-002 NDA data with the contract path made absolute (mappings resolve against the cwd)."""
-    data = copy.deepcopy(load_yaml(SAMPLE_002))
-    data["contract"] = str(CONTRACT_002)
-    data.update(changes)
-    return data
+    return linked_sample(SAMPLE_002, **changes)
 
 
-def contract_copy(tmp_path: Path, change) -> Path:  # noqa: ANN001
-    """The seed-002 contract, changed by ``change(data)``, written beside the test's NDA."""
-    data = copy.deepcopy(load_yaml(CONTRACT_002))
-    change(data)
-    path = tmp_path / "contract.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+contract_copy = partial(kind_helpers.contract_copy, source=CONTRACT_002)
+"""The seed-002 contract, changed by ``change(data)``, written beside the test's NDA."""
 
 
 @pytest.fixture(scope="module")
 def text_002(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("nda") / "nda.docx"
-    render("nda-company", SAMPLE_002, out)
-    return docx_text(out)
+    return docx_text(render_sample(tmp_path_factory, "nda-company", SAMPLE_002))
 
 
 # ───────────────────────────── the seed-002 sample ─────────────────────────────
@@ -181,14 +164,8 @@ def test_without_a_contract_file_the_facts_are_given_inline_and_the_clause_canno
 # ───────────────────────────── bad input ─────────────────────────────
 
 
-def errors_of(data: dict) -> list[str]:
-    with pytest.raises(InvalidInput) as raised:
-        check("nda-company", data)
-    return [p.as_line() for p in raised.value.problems if p.severity == "error"]
-
-
 def test_no_contract_at_all():
-    assert errors_of({"return_within": 5}) == [
+    assert errors_of("nda-company", {"return_within": 5}) == [
         "contract（主合同数据文件）：缺少必填项：请用 contract 指向主合同数据文件，或用 main_contract 写明主合同的要素"]
 
 
@@ -196,7 +173,7 @@ def test_contract_and_inline_facts_and_typed_clause_are_all_refused():
     main = {"project_name": "示例运维项目", "title": "示例合同",
             "party_a": {"name": "北京市示例局", "address": "北京市示例区"},
             "party_b": {"name": "北京测试公司", "address": "北京市示例区"}, "signing_date": "2023-03-01"}
-    lines = errors_of(nda(main_contract=main, penalty_clause="第十条"))
+    lines = errors_of("nda-company", nda(main_contract=main, penalty_clause="第十条"))
     assert lines == [
         "main_contract（主合同要素）：已用 contract 指定主合同数据文件，主合同要素取自该文件，请删去 main_contract",
         "penalty_clause（违约责任引用条款）：已用 contract 指定主合同数据文件，违约责任引用条款取自主合同，请勿重复填写",
@@ -205,24 +182,24 @@ def test_contract_and_inline_facts_and_typed_clause_are_all_refused():
 
 def test_problems_of_the_contract_file_are_reported_under_contract(tmp_path):
     contract = contract_copy(tmp_path, lambda d: d["money"].update(total=1038000.00))
-    lines = errors_of(nda(contract=str(contract)))
+    lines = errors_of("nda-company", nda(contract=str(contract)))
     assert lines[0].startswith("contract.money.total（合同总价）：金额不能写成不带引号的小数")
 
 
 def test_cross_field_errors_of_the_contract_are_reported_too(tmp_path):
     contract = contract_copy(tmp_path, lambda d: d["procurement"].update(award_amount="1000000.00"))
-    assert errors_of(nda(contract=str(contract))) == [
+    assert errors_of("nda-company", nda(contract=str(contract))) == [
         "contract.procurement.award_amount（中标（成交）金额）：中标金额 ¥1,000,000.00 与合同总价 ¥1,038,000.00 不一致"]
 
 
 def test_wrong_types_all_at_once():
-    lines = errors_of(nda(return_within="五", period={"kind": "forever"}, effective="stamp"))
+    lines = errors_of("nda-company", nda(return_within="五", period={"kind": "forever"}, effective="stamp"))
     assert [line.split("：")[0] for line in lines] == [
         "return_within（销毁或返还期限（工作日））", "period.kind（保密期限类型）", "effective（生效条件）"]
 
 
 def test_project_plus_years_needs_years():
-    assert errors_of(nda(period={"kind": "project_plus_years"})) == [
+    assert errors_of("nda-company", nda(period={"kind": "project_plus_years"})) == [
         "period（保密期限）：保密期限为“项目验收后 N 年”时需要 years"]
 
 

@@ -6,24 +6,22 @@ extra people come from ``tests.fakes``.
 
 from __future__ import annotations
 
-import copy
 import random
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
-import yaml
-from click.testing import CliRunner
 from docx import Document
 
-from docgen.cli import cli
 from docgen.errors import InvalidInput
 from docgen.kinds.base import get_kind
 from docgen.kinds.common import mask_id
 from docgen.render import batch, check, load_yaml, render
+from tests import kind_helpers
 from tests.fakes import fake_id_number, fake_person
-from tests.test_contract import docx_text, table_rows
+from tests.kind_helpers import docx_text, errors_of, linked_sample, render_sample, run, table_rows
 
 KIND = get_kind("nda-personal")
 SAMPLE = KIND.folder / "sample-003.yaml"
@@ -34,35 +32,15 @@ RESIDENT_ID = "110105199103142436"  # 王测试's fake ID number in contract-003
 
 
 def nda(**changes) -> dict:
-    data = copy.deepcopy(load_yaml(SAMPLE))
-    data["contract"] = str(CONTRACT_003)
-    data.update(changes)
-    return data
+    return linked_sample(SAMPLE, **changes)
 
 
-def contract_copy(tmp_path: Path, change, source: Path = CONTRACT_003) -> Path:  # noqa: ANN001
-    data = copy.deepcopy(load_yaml(source))
-    change(data)
-    path = tmp_path / "contract.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def problems_of(data) -> list[str]:  # noqa: ANN001
-    with pytest.raises(InvalidInput) as raised:
-        check("nda-personal", data)
-    return [p.as_line() for p in raised.value.problems if p.severity == "error"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+contract_copy = partial(kind_helpers.contract_copy, source=CONTRACT_003)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pnda") / "nda.docx"
-    render("nda-personal", SAMPLE, out)
-    return out
+    return render_sample(tmp_path_factory, "nda-personal", SAMPLE)
 
 
 # ───────────────────────────── the sample ─────────────────────────────
@@ -153,7 +131,7 @@ def test_id_and_address_may_come_from_the_nda_when_the_staff_row_lacks_them(tmp_
 
 def test_person_not_in_the_staff_list_is_an_error():
     """Seed 003 signs as 王伟昌 a person the staff list calls 王为昌."""
-    assert problems_of(nda(person={"name": "王伟昌"})) == [
+    assert errors_of("nda-personal", nda(person={"name": "王伟昌"})) == [
         "person.name（姓名）：不在主合同的项目人员名单（contract.staff）中；名单：孙示例、马样本、陈演示、王模拟、陈测验、张范例、"
         "王测试、姚样例；现值：王伟昌"]
 
@@ -173,7 +151,7 @@ def test_wrong_check_digit_is_masked_in_the_error_line(tmp_path):
 
 def test_an_id_number_different_from_the_staff_row_is_an_error_and_masked():
     other = fake_person(5).id_number
-    lines = problems_of(nda(person={"name": "王测试", "id_number": other}))
+    lines = errors_of("nda-personal", nda(person={"name": "王测试", "id_number": other}))
     assert lines == [f"person.id_number（身份证号码）：与主合同项目人员名单中此人的身份证号码不一致；请只在一处填写；"
                      f"现值：{mask_id(other)}"]
     assert other not in "".join(lines)
@@ -181,17 +159,17 @@ def test_an_id_number_different_from_the_staff_row_is_an_error_and_masked():
 
 def test_missing_id_number_everywhere(tmp_path):
     contract = contract_copy(tmp_path, lambda d: d["staff"][6].pop("id_number"))
-    assert problems_of(nda(contract=str(contract))) == [
+    assert errors_of("nda-personal", nda(contract=str(contract))) == [
         "person.id_number（身份证号码）：缺少身份证号码：主合同项目人员名单中此人也没有"]
 
 
 def test_missing_fields_all_at_once():
-    lines = problems_of({"contract": str(CONTRACT_003), "copies": {"total": 3, "holders": [{"holder": "甲方", "n": 1}]}})
+    lines = errors_of("nda-personal", {"contract": str(CONTRACT_003), "copies": {"total": 3, "holders": [{"holder": "甲方", "n": 1}]}})
     assert lines == ["person（乙方（个人））：缺少必填项", "copies（协议份数）：各方持有份数之和 1 不等于总份数 3"]
 
 
 def test_parent_nda_title_must_match_the_contract():
-    assert problems_of(nda(parent_nda_title="保密协议")) == [
+    assert errors_of("nda-personal", nda(parent_nda_title="保密协议")) == [
         "parent_nda_title（所依据的保密协议名称）：与主合同附件清单中的《网络信息系统运行与维护-协同办公类系统运维项目保密协议》"
         "不一致；此名称取自主合同，请删去 parent_nda_title；现值：保密协议"]
 
@@ -201,9 +179,9 @@ def test_sensitivity_rows_are_ordered_and_unique(tmp_path):
     derived = check("nda-personal", nda(sensitivity=rows)).derived
     assert [r["sensitivity"] for r in derived["sensitivity_rows"]] == ["非常敏感的信息", "最小敏感性信息"]
     twice = rows + [{"sensitivity": "非常敏感", "contents": ["口令"]}]
-    assert problems_of(nda(sensitivity=twice)) == [
+    assert errors_of("nda-personal", nda(sensitivity=twice)) == [
         "sensitivity[2].sensitivity（敏感程度）：同一敏感程度只能有一行；现值：非常敏感"]
-    assert problems_of(nda(sensitivity=[{"sensitivity": "绝密", "contents": ["x"]}]))[0].startswith(
+    assert errors_of("nda-personal", nda(sensitivity=[{"sensitivity": "绝密", "contents": ["x"]}]))[0].startswith(
         "sensitivity[0].sensitivity（敏感程度）：应为以下之一")
 
 

@@ -6,18 +6,12 @@ project. The incident and people are synthetic.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from docgen.cli import cli
-from docgen.errors import InvalidInput
 from docgen.kinds.base import get_kind
 from docgen.kinds.notice import NoticeNumber, number_text
-from docgen.render import check, load_yaml, render
-from tests.test_contract import docx_text, table_rows
+from docgen.render import check, render
+from tests.kind_helpers import docx_text, errors_of, linked_sample, render_sample, run, table_rows
 
 KIND = get_kind("notice")
 SAMPLE = KIND.folder / "sample-002.yaml"
@@ -26,27 +20,12 @@ BLANK = "＿" * 34
 
 
 def notice(**changes) -> dict:
-    data = copy.deepcopy(load_yaml(SAMPLE))
-    data["contract"] = str(CONTRACT_002)
-    data.update(changes)
-    return data
-
-
-def errors_of(data: dict) -> list[str]:
-    with pytest.raises(InvalidInput) as raised:
-        check("notice", data)
-    return [p.as_line() for p in raised.value.problems if p.severity == "error"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return linked_sample(SAMPLE, **changes)
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("notice") / "n.docx"
-    render("notice", SAMPLE, out)
-    return out
+    return render_sample(tmp_path_factory, "notice", SAMPLE)
 
 
 # ───────────────────────────── the sample ─────────────────────────────
@@ -141,7 +120,7 @@ def test_deadline_before_issue_date(tmp_path):
 
 
 def test_incident_after_issue_and_reply_before_it():
-    lines = errors_of(notice(incident={**notice()["incident"], "occurred": "2023-09-30"},
+    lines = errors_of("notice", notice(incident={**notice()["incident"], "occurred": "2023-09-30"},
                              reply={"text": "已整改。", "by": "陈思远", "date": "2023-09-01"}))
     assert lines == [
         "incident.occurred（发生日期）：晚于签发日期 2023-09-28；现值：2023-09-30",
@@ -150,12 +129,12 @@ def test_incident_after_issue_and_reply_before_it():
 
 
 def test_closure_without_reply():
-    assert errors_of(notice(closure={"text": "已闭环。", "by": "冯示范", "date": "2023-10-12"})) == [
+    assert errors_of("notice", notice(closure={"text": "已闭环。", "by": "冯示范", "date": "2023-10-12"})) == [
         "closure（监理复查意见）：没有运维服务单位的回复，不能复查闭环"]
 
 
 def test_unknown_clause_and_annex_keys():
-    lines = errors_of(notice(basis=[{"clause": "penalties"}, {"annex": "fees"}]))
+    lines = errors_of("notice", notice(basis=[{"clause": "penalties"}, {"annex": "fees"}]))
     assert lines[0].startswith("basis[0].clause（主合同条款）：主合同没有此条款；可用：definitions、documents、")
     assert lines[0].endswith("；现值：penalties")
     assert lines[1] == ("basis[1].annex（主合同附件）：主合同没有此附件；可用：award_notice、scope、plan、nda、staff；"
@@ -163,20 +142,20 @@ def test_unknown_clause_and_annex_keys():
 
 
 def test_basis_needs_exactly_one_kind():
-    assert errors_of(notice(basis=[{"clause": "penalty", "text": "某规范"}])) == [
+    assert errors_of("notice", notice(basis=[{"clause": "penalty", "text": "某规范"}])) == [
         "basis[0]（依据）：每条依据写 clause（主合同条款）、annex（主合同附件）或 text（其他依据）三者之一"]
 
 
 def test_deduction_above_total_and_float_deduction():
-    too_much = errors_of(notice(assessment={"opinion": "核减。", "deduction": "2000000.00"}))
+    too_much = errors_of("notice", notice(assessment={"opinion": "核减。", "deduction": "2000000.00"}))
     assert too_much == ["assessment.deduction（费用核减金额）：核减金额 ¥2,000,000.00 大于合同总价 ¥1,038,000.00；"
                         "现值：2000000.00"]
-    floated = errors_of(notice(assessment={"opinion": "核减。", "deduction": 10380.0}))
+    floated = errors_of("notice", notice(assessment={"opinion": "核减。", "deduction": 10380.0}))
     assert floated[0].startswith("assessment.deduction（费用核减金额）：金额不能写成不带引号的小数")
 
 
 def test_unquoted_time_and_wrong_type_all_at_once():
-    lines = errors_of(notice(incident={**notice()["incident"], "time": 560, "type": "事故"},
+    lines = errors_of("notice", notice(incident={**notice()["incident"], "time": 560, "type": "事故"},
                              number={"year": 2023, "seq": 0}))
     assert [line.split("：")[0] for line in lines] == ["number.seq（序号）", "incident（问题情况）"]
     assert "发生时间请加引号" in lines[1]
@@ -200,7 +179,7 @@ def test_without_a_contract_file_clauses_cannot_be_cited():
                                  "party_b": {"name": "北京测试网络科技有限公司", "address": "北京市示例区"},
                                  "signing_date": "2023-01-05"})
     del data["contract"]
-    lines = errors_of(data)
+    lines = errors_of("notice", data)
     assert lines[0] == ("basis[0].clause（主合同条款）：主合同没有此条款；可用：（无主合同数据文件，不能按条款引用，请改用 text）；"
                         "现值：assessment")
 

@@ -17,15 +17,16 @@ the sealed tables (``handover_store``) and projects (``projects``).
 
 Building, verifying and confirming are audited (``handover.build`` / ``.verify`` /
 ``.confirm``); each document decrypted into a package is audited as ``export`` (all of a
-package's in one transaction, before they are decrypted).
+package's in one transaction, before they are decrypted: ``Archive.export_many``).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from docgen.errors import InvalidInput, Problem
 
@@ -36,8 +37,8 @@ from .handover_package import (
     BuildOptions,
     BuiltPackage,
     Parties,
+    Progress,
     build_package,
-    carried_documents,
     output_path,
     remove_output,
 )
@@ -140,9 +141,9 @@ class Handover:
 
     def next_package_id(self, project: str, period_key: str, out_dir: Path, options: BuildOptions) -> tuple[str, int]:
         """``<project>-<period>-<NN>``: the next build number not used in the catalog or in ``out_dir``."""
-        row = self.store.conn.execute(
+        row = self.store.query(
             "SELECT COALESCE(MAX(seq), 0) FROM handover_packages WHERE project = ? AND period = ?", (project, period_key)
-        ).fetchone()
+        )[0]
         seq = int(row[0]) + 1
         while output_path(out_dir, f"{project}-{period_key}-{seq:02d}", options).exists():
             seq += 1
@@ -156,10 +157,8 @@ class Handover:
         record = self.projects.get(project)
         out_dir = Path(out_dir)
         package_id, seq = self.next_package_id(record.code, report.package.key, out_dir, options)
-        carried = carried_documents(report, options.include_very_sensitive)
-        self.store.audit_exports([(d.ref, d.doc_id) for d in carried], package_id)
         built = build_package(
-            package_id, _parties(record), report, self._fetch, out_dir, options,
+            package_id, _parties(record), report, functools.partial(self._export, package_id), out_dir, options,
             category_names={c.code: c.name for c in self.arc.scheme.categories}, progress=progress,
         )
         try:
@@ -169,8 +168,13 @@ class Handover:
             raise
         return BuildResult(built, report)
 
-    def _fetch(self, doc: ArchivedDoc, dest: Path) -> None:
-        self.store.decrypt_to(doc.doc_id or doc.ref, dest)  # its export was audited before the build
+    def _export(self, package_id: str, placed: Sequence[tuple[ArchivedDoc, Path]], progress: Progress | None) -> None:
+        """Decrypt a package's documents into its payload: all their ``export`` entries in one transaction."""
+        where = {doc.doc_id or doc.ref: path for doc, path in placed}
+        self.arc.export_many(
+            [doc.doc_id or doc.ref for doc, _ in placed], lambda entry: where.get(entry.doc_id) or where[entry.ref],
+            purpose="handover", detail={"package": package_id}, durable=False, progress=progress,
+        )
 
     def _record_build(self, built: BuiltPackage, report: CompletenessReport, seq: int) -> None:
         from .audit import utc_now

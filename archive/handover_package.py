@@ -17,8 +17,8 @@ Payload layout (``data/``)::
 The documents are plain (archival transfer rule); the optional transport wrapper protects the
 whole package on the way. 非常敏感 documents stay out unless asked for; the report then lists
 only their 档号. A failure at any stage removes the temp directory: nothing half-built is left.
-This module knows nothing of the archive: the caller hands it a ``fetch`` that writes one
-document's bytes to a path.
+This module knows nothing of the archive: the caller hands it an ``export`` that writes the
+documents' bytes to the paths it is given, all in one call (the archive audits them together).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from docgen import __version__ as docgen_version
+from docgen.fsutil import atomic_writer
 
 from .errors import ArchiveError
 from .handover_catalog import (
@@ -59,8 +60,9 @@ REPORT_JSON = "完整性报告.json"
 DIGEST_CSV = "数字摘要登记表.csv"
 BAGIT_VERSION = "1.0"
 HASH_ALGORITHM = "sha256"
-Fetch = Callable[[ArchivedDoc, Path], None]
 Progress = Callable[[int, int], None]
+# Writes each document's bytes to its path (parents exist), calling progress(n, total) after each.
+Export = Callable[[Sequence[tuple[ArchivedDoc, Path]], Progress | None], None]
 
 
 class PackageExists(ArchiveError):
@@ -195,16 +197,17 @@ def carried_documents(report: CompletenessReport, include_very_sensitive: bool) 
     return [d for d in report.documents if include_very_sensitive or not d.very_sensitive]
 
 
-def stage_documents(build: _Build, fetch: Fetch, progress: Progress | None) -> None:
+def stage_documents(build: _Build, export: Export, progress: Progress | None) -> None:
     """Decrypt every carried document into its place in the payload, recording its digest."""
     build.carried = carried_documents(build.report, build.options.include_very_sensitive)
     carried = {d.ref for d in build.carried}
     build.withheld = [d for d in build.report.documents if d.ref not in carried]
-    for seq, doc in enumerate(build.carried, 1):
-        relative = payload_path(doc, build.category_names.get(doc.category, ""))
+    placed = [(doc, payload_path(doc, build.category_names.get(doc.category, ""))) for doc in build.carried]
+    for _, relative in placed:
+        (build.root / relative).parent.mkdir(parents=True, exist_ok=True)
+    export([(doc, build.root / relative) for doc, relative in placed], progress)
+    for seq, (doc, relative) in enumerate(placed, 1):
         target = build.root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fetch(doc, target)
         os.chmod(target, 0o644)
         sha, size = file_sha256(target)
         build.entries.append(CatalogEntry.masked(
@@ -212,8 +215,6 @@ def stage_documents(build: _Build, fetch: Fetch, progress: Progress | None) -> N
             date=date8(doc.date), classification=doc.sensitivity, pages=str(doc.pages or ""),
             remarks=_remarks(doc, build.report), path=f"data/{relative}", sha256=sha, size=size,
         ))
-        if progress:
-            progress(seq, len(build.carried))
 
 
 def report_document(build: _Build) -> dict[str, Any]:
@@ -318,19 +319,11 @@ def write_tag_manifest(bag_dir: Path) -> None:
 
 def zip_bag(bag_dir: Path, package_id: str, target: Path) -> Path:
     """A .zip of the bag with every entry under ``<package_id>/``; written beside ``target``, then renamed."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-            for path in sorted(p for p in bag_dir.rglob("*") if p.is_file()):
-                archive.write(path, f"{package_id}/{path.relative_to(bag_dir).as_posix()}")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    # not fsynced: the zip is either the package itself, renamed whole, or wrapped (and fsynced) next
+    with atomic_writer(target, 0o644, durable=False) as handle, \
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in sorted(p for p in bag_dir.rglob("*") if p.is_file()):
+            archive.write(path, f"{package_id}/{path.relative_to(bag_dir).as_posix()}")
     return target
 
 
@@ -344,7 +337,7 @@ def build_package(
     package_id: str,
     parties: Parties,
     report: CompletenessReport,
-    fetch: Fetch,
+    export: Export,
     out_dir: Path,
     options: BuildOptions = BuildOptions(),
     *,
@@ -361,7 +354,7 @@ def build_package(
     build = _Build(package_id, parties, report, options, work / package_id, category_names or {})
     try:
         build.root.mkdir(mode=0o755)
-        stage_documents(build, fetch, progress)
+        stage_documents(build, export, progress)
         stage_lists(build)
         bag_digest, oxum = stage_bag(build)
         fmt = _finish(build, final)
@@ -396,6 +389,6 @@ def remove_output(path: Path) -> None:
 
 
 __all__: Sequence[str] = (
-    "BuildOptions", "BuiltPackage", "PackageExists", "Parties", "build_package", "carried_documents", "file_sha256",
-    "payload_path", "remove_output", "write_tag_manifest", "zip_bag",
+    "BuildOptions", "BuiltPackage", "Export", "PackageExists", "Parties", "build_package", "carried_documents",
+    "file_sha256", "payload_path", "remove_output", "write_tag_manifest", "zip_bag",
 )

@@ -8,11 +8,9 @@ date or moving a row to another project makes the row fail authentication (``Tam
 Writes share the catalog's write transaction with their audit entry: no change without its
 entry, no entry without its change.
 
-This is the one module that reaches into the archive's internals (catalog connection, audit
-log, master key, the decrypting reader), as the archive's own services (ingest, verify,
-disposition) do. Exporting a package's documents goes through it so that their ``export``
-audit entries share one transaction: per-document ``Archive.export`` costs two fsyncs and a
-commit each, 10 s of a 1,000-document package.
+It uses only the archive's extension surface: ``sealer("handover")`` for the key,
+``ensure_schema`` for the tables, ``write_transaction`` / ``audit`` / ``query`` for the rows.
+A package's documents leave the archive through ``Archive.export_many`` (see ``handover``).
 """
 
 from __future__ import annotations
@@ -20,10 +18,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from .crypto import Sealer, derive_subkey
 from .errors import Tampered, Unauthenticated
 
 if TYPE_CHECKING:
@@ -79,47 +75,22 @@ class HandoverStore:
 
     def __init__(self, arc: "Archive"):
         self._arc = arc
-        self._catalog = arc._catalog
-        self.conn: sqlite3.Connection = arc._catalog.conn
-        self._sealer = Sealer(derive_subkey(arc._master, "handover"))
-        self._ensure_schema()
-
-    def _ensure_schema(self) -> None:
-        exists = self.conn.execute(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'handover_confirmations'"
-        ).fetchone()[0]
-        if not exists:
-            with self._catalog.write() as conn:
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+        self._sealer = arc.sealer("handover")
+        arc.ensure_schema(SCHEMA)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """The catalog's write transaction (exclusive across processes); rolled back on error."""
-        with self._catalog.write() as conn:
+        """The archive's write transaction (exclusive across processes); rolled back on error."""
+        with self._arc.write_transaction() as conn:
             yield conn
 
     def audit(self, action: str, detail: dict[str, Any], ref: str | None = None) -> int:
         """An audit entry; call inside :meth:`write` so it commits with the change it records."""
-        return self._arc._audit.append(action, self._arc.actor, ref=ref, detail=detail)
+        return self._arc.audit(action, detail, ref=ref)
 
-    # --- documents out of the archive, for a package ---
-
-    def audit_exports(self, refs_and_ids: Sequence[tuple[str, str | None]], package_id: str) -> None:
-        """One ``export`` audit entry per document, all in one transaction (one fsync, not one each)."""
-        with self.write():
-            for ref, doc_id in refs_and_ids:
-                self._arc._audit.append("export", self._arc.actor, ref=ref, doc_id=doc_id,
-                                        detail={"package": package_id, "purpose": "handover"})
-
-    def decrypt_to(self, ref_or_doc_id: str, dest: Path) -> None:
-        """Write a document's authenticated plaintext to a new file (no fsync: the package is
-        renamed into place whole, and verified by its digests before it is handed over)."""
-        row = self._arc._readable(ref_or_doc_id)
-        with open(dest, "xb") as out:
-            for chunk in self._arc._plain_chunks(row):
-                out.write(chunk)
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of a ``SELECT`` on the clear columns (inside :meth:`write`, with its changes)."""
+        return self._arc.query(sql, params)
 
     # --- sealed rows ---
 
@@ -128,25 +99,29 @@ class HandoverStore:
         return ("docgen/handover|" + table + "|" + json.dumps(clear, ensure_ascii=True, default=str)).encode()
 
     def insert(self, table: str, clear: dict[str, Any], data: dict[str, Any], *, replace: bool = False) -> int:
-        """Insert (or replace) a row: ``clear`` columns as given, ``data`` sealed. Returns the rowid."""
-        if table == "project_faults" and clear.get("id") is None:
-            clear = {**clear, "id": self._next_id(table)}
-        sealed = self._sealer.seal(json.dumps(data, ensure_ascii=False, default=str).encode(), self._aad(table, clear))
-        columns = [*clear, "data"]
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
-        cursor = self.conn.execute(
-            f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            (*clear.values(), sealed),
-        )
+        """Insert (or replace) a row: ``clear`` columns as given, ``data`` sealed. Returns the rowid.
+
+        Joins the caller's :meth:`write`, or commits on its own.
+        """
+        with self.write() as conn:
+            if table == "project_faults" and clear.get("id") is None:
+                clear = {**clear, "id": self._next_id(table)}
+            sealed = self._sealer.seal(json.dumps(data, ensure_ascii=False, default=str).encode(), self._aad(table, clear))
+            columns = [*clear, "data"]
+            verb = "INSERT OR REPLACE" if replace else "INSERT"
+            cursor = conn.execute(
+                f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                (*clear.values(), sealed),
+            )
         return int(cursor.lastrowid or 0)
 
     def _next_id(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()[0])
+        return int(self.query(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")[0][0])
 
     def rows(self, table: str, where: str = "", params: Sequence[Any] = (), order: str = "") -> list[dict[str, Any]]:
         """Rows with their sealed data opened: each a dict of the clear columns plus ``data``."""
         sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "") + (f" ORDER BY {order}" if order else "")
-        return [self._open(table, row) for row in self.conn.execute(sql, tuple(params)).fetchall()]
+        return [self._open(table, row) for row in self.query(sql, params)]
 
     def _open(self, table: str, row: sqlite3.Row) -> dict[str, Any]:
         clear = {c: row[c] for c in CLEAR_COLUMNS[table]}

@@ -7,19 +7,17 @@ way. Format (version 1)::
     then the archive's chunked AES-256-GCM stream (``archive.crypto.seal_stream``)
 
 The header is the stream's associated data, so the KDF parameters cannot be edited either.
-The key comes from the transport passphrase with Argon2id. Unwrapping writes to a temp file
-and renames it into place only after the last chunk authenticated: a wrong passphrase or a
-changed byte leaves nothing behind.
+The key comes from the transport passphrase with Argon2id. Both directions write through
+``docgen.fsutil.atomic_writer`` (a temp file renamed into place): unwrapping renames only after
+the last chunk authenticated, so a wrong passphrase or a changed byte leaves nothing behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
-from docgen.fsutil import fsync_dir
+from docgen.fsutil import atomic_writer
 
 from .crypto import KdfParams, open_stream, seal_stream
 from .errors import ArchiveError, Unauthenticated
@@ -62,33 +60,14 @@ def _parse_header(header: bytes) -> tuple[KdfParams, bytes]:
     return kdf, header[13:]
 
 
-@contextlib.contextmanager
-def _temp_beside(target: Path):
-    """A temp file next to ``target``; renamed onto it on success, removed on any failure."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-        fsync_dir(target.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
 def wrap(source: Path, target: Path, passphrase: str, kdf: KdfParams = DEFAULT_KDF) -> Path:
     """Encrypt the file ``source`` into ``target`` under ``passphrase``; returns ``target``."""
     salt = os.urandom(SALT_SIZE)
     header = _header(kdf, salt)
     key = kdf.derive(passphrase, salt)
-    with open(source, "rb") as src, _temp_beside(target) as dst:
+    with open(source, "rb") as src, atomic_writer(target, 0o644) as dst:
         dst.write(header)
         seal_stream(key, src, dst, header)
-    os.chmod(target, 0o644)
     return target
 
 
@@ -99,7 +78,7 @@ def unwrap(source: Path, target: Path, passphrase: str) -> Path:
         kdf, salt = _parse_header(header)
         key = kdf.derive(passphrase, salt)
         try:
-            with _temp_beside(target) as dst:
+            with atomic_writer(target) as dst:
                 for chunk in open_stream(key, src, header):
                     dst.write(chunk)
         except Unauthenticated:

@@ -14,23 +14,35 @@ Keys, all derived from the master key with HKDF (``crypto.derive_subkey``):
     audit-detail seals audit details and hold reasons
     check        proves the key file belongs to this catalog
     index        handed to the search engine (``Sealer``), which encrypts its files with it
+
+Services built on the archive (handover, search, future ones) use only its extension surface,
+never its private members:
+
+    sealer(purpose)       a ``Sealer`` under a key derived for that purpose (the master key stays inside)
+    ensure_schema(sql)    the service's own tables and indexes in the catalog
+    write_transaction()   the catalog's write transaction; ``audit(...)`` inside it commits with the change
+    query(sql, params)    a read of the catalog (inside a write transaction it sees that transaction's changes)
+    export_many(...)      decrypt many documents to files, every ``export`` audit entry in one transaction
+    reopen_search_engine()  open the search index afresh (after it was wiped and recreated)
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from docgen.errors import Problem
 from docgen.fsutil import atomic_writer
 
 from .audit import AuditEntry, AuditLog, default_actor, utc_now
 from .blobs import BlobStore
-from .catalog import Catalog, as_blob
+from .catalog import SCHEMA as CATALOG_SCHEMA, Catalog, as_blob
 from .crypto import Sealer, derive_subkey, digests_equal, keyed_digest, open_stream, unseal
 from .errors import (
     AlreadyInitialized,
@@ -58,6 +70,12 @@ if TYPE_CHECKING:
     from .verify import VerifyReport
 
 INDEX_BATCH = 64
+PURPOSE_PATTERN = re.compile(r"[a-z][a-z0-9.-]{0,39}")
+# what ensure_schema accepts: CREATE [UNIQUE] TABLE|INDEX IF NOT EXISTS <name> [ON <table>]
+_SERVICE_DDL = re.compile(
+    r"CREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)(?:\s+ON\s+(\w+))?", re.IGNORECASE
+)
+_CATALOG_NAMES = frozenset(name.lower() for _, name, _ in _SERVICE_DDL.findall(CATALOG_SCHEMA))
 
 
 class _Keys:
@@ -71,6 +89,10 @@ class _Keys:
 
     def __repr__(self) -> str:
         return "_Keys(<hidden>)"
+
+
+# the archive's own key purposes: never handed out by Archive.sealer
+RESERVED_PURPOSES = frozenset(name.replace("_", "-") for name in _Keys.__slots__)
 
 
 @dataclass(frozen=True)
@@ -105,6 +127,7 @@ class Archive:
         self.archive_id: str = keyfile.archive_id
         self._engine: SearchEngine | None = None
         self._engine_error: str | None = None
+        self._writing = False  # inside write_transaction()
 
     # --- lifecycle ---
 
@@ -297,18 +320,46 @@ class Archive:
     def read(self, ref_or_doc_id: str) -> bytes:
         """The document's bytes, decrypted and authenticated (audited as ``read``)."""
         row = self._readable(ref_or_doc_id)
-        self._record("read", row)
+        self._record("read", [row])
         return b"".join(self._plain_chunks(row))
 
     def export(self, ref_or_doc_id: str, dest: Path) -> Path:
-        """Stream the decrypted document to ``dest`` (atomic; audited as ``export``)."""
-        row = self._readable(ref_or_doc_id)
-        self._record("export", row, {"dest": str(dest)})
-        dest = Path(dest)
-        with atomic_writer(dest) as out:  # authentication failure mid-way leaves no partial file
-            for chunk in self._plain_chunks(row):
-                out.write(chunk)
-        return dest
+        """Stream the decrypted document to ``dest`` (atomic and durable; audited as ``export``)."""
+        return self.export_many([ref_or_doc_id], lambda entry: Path(dest), detail={"dest": str(dest)})[0]
+
+    def export_many(
+        self,
+        refs: Iterable[str],
+        dest_for: Callable[[Entry], Path],
+        *,
+        purpose: str | None = None,
+        detail: dict[str, Any] | None = None,
+        durable: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Path]:
+        """Decrypt many documents to files; their ``export`` audit entries share one transaction.
+
+        Every reference is resolved first (an unknown or destroyed one raises before anything is
+        audited or written) and ``dest_for(entry)`` names its file, once per reference, in order.
+        Then one ``export`` entry per document (``detail``, plus ``purpose`` when given) commits
+        in a single transaction (so not inside :meth:`write_transaction`, which could still roll
+        back: ``RuntimeError``), and only then is each document streamed to its file through
+        ``docgen.fsutil.atomic_writer``: a document that fails authentication (``Tampered``)
+        leaves no partial file and stops the run; files written before it stay. ``durable=False``
+        skips the fsyncs, for a caller that makes the whole output durable itself (a handover
+        package is renamed into place whole and checked by its digests). ``progress(n, total)``
+        is called after each file. Returns the files, in the order of ``refs``.
+        """
+        rows = [self._readable(ref) for ref in refs]
+        files = [Path(dest_for(self._entry(row))) for row in rows]
+        self._record("export", rows, {**(detail or {}), **({"purpose": purpose} if purpose else {})})
+        for number, (row, dest) in enumerate(zip(rows, files), 1):
+            with atomic_writer(dest, durable=durable) as out:
+                for chunk in self._plain_chunks(row):
+                    out.write(chunk)
+            if progress:
+                progress(number, len(rows))
+        return files
 
     def read_text(self, doc_id: str) -> str:
         """The extracted text of a version (for snippets and index rebuilds); '' once destroyed."""
@@ -325,8 +376,11 @@ class Archive:
     # --- audit ---
 
     def audit(self, action: str, detail: dict[str, Any], ref: str | None = None, doc_id: str | None = None) -> int:
-        """Record an event of another component (handover, search …); ``detail`` is stored sealed."""
-        with self._catalog.write():
+        """Record an event of another component (handover, search …); ``detail`` is stored sealed.
+
+        Inside :meth:`write_transaction` the entry commits with that transaction's changes.
+        """
+        with self.write_transaction():
             return self._audit.append(action, self.actor, ref=ref, doc_id=doc_id, detail=detail)
 
     def log(
@@ -337,6 +391,85 @@ class Archive:
             wanted = parse_wanted(ref)
             ref = wanted.ref if wanted and wanted.ref else ref
         return self._audit.entries(ref=ref, action=action, since=since, limit=limit)
+
+    # --- the extension surface for services (handover, search …) ---
+
+    def sealer(self, purpose: str) -> Sealer:
+        """A ``Sealer`` under a key derived from the master key for one service ``purpose``.
+
+        The same purpose (e.g. ``"handover"``) gives the same key whenever this archive is
+        opened; another purpose or another archive gives another key; the master key itself
+        never leaves the archive. The archive's own purposes (``RESERVED_PURPOSES``: wrap, row,
+        audit-detail, index …) are refused, so a service can neither read nor forge what the
+        archive seals.
+        """
+        if not PURPOSE_PATTERN.fullmatch(purpose or "") or purpose in RESERVED_PURPOSES:
+            raise ValueError(f"not a service key purpose: {purpose!r}")
+        if not self._master:
+            raise ArchiveError("档案库已关闭")
+        return Sealer(derive_subkey(self._master, purpose))
+
+    @contextlib.contextmanager
+    def write_transaction(self) -> Iterator["sqlite3.Connection"]:
+        """The catalog's write transaction, yielding its connection, for a service's own tables.
+
+        Exclusive across processes (``BEGIN IMMEDIATE``), committed on a clean exit, rolled back
+        on any error. :meth:`audit`, :meth:`query` and a nested ``write_transaction`` called
+        inside it join it: an audit entry commits with the change it records, or not at all.
+        Reading or exporting documents inside it is refused (their audit must commit first).
+        """
+        if self._writing:
+            yield self._catalog.conn
+            return
+        with self._catalog.write() as conn:
+            self._writing = True
+            try:
+                yield conn
+            finally:
+                self._writing = False
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list["sqlite3.Row"]:
+        """The rows of one ``SELECT`` on the catalog; inside :meth:`write_transaction` it sees its changes."""
+        if not sql.lstrip().upper().startswith("SELECT"):
+            raise ValueError("query() runs one SELECT; change rows inside write_transaction()")
+        return self._catalog.conn.execute(sql, tuple(params)).fetchall()
+
+    def ensure_schema(self, sql: str) -> None:
+        """Create a service's own tables and indexes in the catalog where they are missing.
+
+        ``sql`` holds ``CREATE [UNIQUE] TABLE|INDEX IF NOT EXISTS`` statements only, separated by
+        ``;`` (``--`` comments allowed, without ``;``). The archive's own tables and indexes, and
+        indexes on its tables, are refused. The write lock is taken only when something is missing.
+        """
+        wanted: list[tuple[str, str, str]] = []  # (type, name, statement)
+        for chunk in sql.split(";"):
+            statement = re.sub(r"--[^\n]*", "", chunk).strip()
+            if not statement:
+                continue
+            match = _SERVICE_DDL.match(statement)
+            if match is None:
+                raise ValueError(f"ensure_schema() takes CREATE … IF NOT EXISTS statements only: {statement[:60]!r}")
+            kind, name, table = match.groups()
+            if {name.lower(), (table or "").lower()} & _CATALOG_NAMES or name.lower().startswith("sqlite_"):
+                raise ValueError(f"ensure_schema() cannot create or index the archive's own {name}")
+            wanted.append((kind.lower(), name.lower(), statement))
+        present = {(row["type"], row["name"].lower()) for row in self.query("SELECT type, name FROM sqlite_master")}
+        if all((kind, name) in present for kind, name, _ in wanted):
+            return
+        with self.write_transaction() as conn:
+            for _, _, statement in wanted:
+                conn.execute(statement)
+
+    def reopen_search_engine(self) -> "SearchEngine | None":
+        """Close the search engine, forget why it failed to open, and open the index again.
+
+        For the index's owner once it has wiped and recreated the index (``docgen index
+        rebuild``); None, with the reason in ``engine_error``, if it still cannot open.
+        """
+        engine, self._engine, self._engine_error = self._engine, None, None
+        if engine is not None:
+            engine.close()
+        return self._index_engine()
 
     # --- verify and disposition (in their own modules) ---
 
@@ -605,9 +738,17 @@ class Archive:
             except Unauthenticated:
                 raise Tampered(f"{row['ref']}: 存储文件未通过认证（被修改、截断或调换）") from None
 
-    def _record(self, action: str, row: "sqlite3.Row", detail: dict[str, Any] | None = None) -> None:
+    def _record(self, action: str, rows: "list[sqlite3.Row]", detail: dict[str, Any] | None = None) -> None:
+        """Commit one ``action`` entry per row, in one transaction, before any of their plaintext leaves.
+
+        Refused inside :meth:`write_transaction`: that transaction could still roll back, and the
+        plaintext would have left unaudited.
+        """
+        if self._writing:
+            raise RuntimeError(f"{action} inside write_transaction(): its audit entries must commit first")
         with self._catalog.write():
-            self._audit.append(action, self.actor, ref=row["ref"], doc_id=row["doc_id"], detail=detail or {})
+            for row in rows:
+                self._audit.append(action, self.actor, ref=row["ref"], doc_id=row["doc_id"], detail=detail or {})
 
     def _entry(self, row: "sqlite3.Row") -> Entry:
         if "wrapped" not in row.keys():
@@ -687,4 +828,4 @@ def _list_sql(query: ListQuery, scheme: Scheme) -> tuple[str, list[Any]]:
     return sql, params
 
 
-__all__ = ["Archive", "RecoveryReport"]
+__all__ = ["RESERVED_PURPOSES", "Archive", "RecoveryReport"]

@@ -150,13 +150,14 @@ def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
     scenario = september(arc)
     calls = []
 
-    def failing_fetch(doc, dest):
-        calls.append(doc.ref)
-        if len(calls) == 3:
-            raise OSError("disk full")
-        dest.write_bytes(arc.read(doc.ref))
+    def failing_export(package_id, placed, progress):
+        for doc, dest in placed:
+            calls.append(doc.ref)
+            if len(calls) == 3:
+                raise OSError("disk full")
+            dest.write_bytes(arc.read(doc.ref))
 
-    monkeypatch.setattr(scenario.handover, "_fetch", failing_fetch)
+    monkeypatch.setattr(scenario.handover, "_export", failing_export)
     with pytest.raises(OSError, match="disk full"):
         scenario.handover.build("JFLH", month="2023-09", out_dir=tmp_path / "out", as_of=SEPTEMBER_AS_OF)
     assert list((tmp_path / "out").iterdir()) == []

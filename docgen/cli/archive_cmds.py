@@ -5,67 +5,41 @@ Everything here is presentation; the work is in ``archive`` (``Archive`` and its
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from docgen.errors import UsageError
 
 from .common import (
+    actor_option,
+    archive_options,
     command_errors,
     emit,
-    home_option,
+    open_archive,
     output_options,
-    passphrase_option,
+    progress_bar,
     read_passphrase,
+    read_secret,
     table,
 )
 
 DEFAULT_FONDS = "0001"
 
 
-def actor_option(func: Callable) -> Callable:
-    """``--actor`` (or ``DOCGEN_ACTOR``): who is acting, for the audit log (default: the OS user)."""
-    return click.option("--actor", envvar="DOCGEN_ACTOR", default=None, help="Who is acting (env DOCGEN_ACTOR).")(func)
-
-
-def _open(home: Path, passphrase_file: Path | None, actor: str | None = None):
-    from archive import Archive
-
-    return Archive.open(home, read_passphrase(passphrase_file), actor=actor)
-
-
-def _progress(total: int, unit: str, desc: str):
-    """A tqdm bar on stderr, silent when stderr is not a terminal."""
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, leave=False)
-
-
 def _read_new_passphrase(path: Path | None) -> str:
     """The new passphrase for key add/change: a file, ``DOCGEN_NEW_PASSPHRASE``, or a prompt (twice)."""
-    if path is not None:
-        text = path.read_text(encoding="utf-8").rstrip("\r\n")
-    elif os.environ.get("DOCGEN_NEW_PASSPHRASE"):
-        text = os.environ["DOCGEN_NEW_PASSPHRASE"]
-    elif sys.stdin.isatty():
-        text = click.prompt("新口令", hide_input=True, confirmation_prompt=True)
-    else:
-        raise click.UsageError("no new passphrase: set DOCGEN_NEW_PASSPHRASE or use --new-passphrase-file")
-    if not text:
-        raise click.UsageError("the new passphrase is empty")
-    return text
+    return read_secret(path, env="DOCGEN_NEW_PASSPHRASE", option="--new-passphrase-file", what="new passphrase",
+                       prompt="新口令", confirm=True)
 
 
 # ─────────────────────────── init ───────────────────────────
 
 
 @click.command("init")
-@home_option
-@passphrase_option
+@archive_options
 @click.option("--fonds", default=DEFAULT_FONDS, show_default=True, help="全宗号 (fonds code) used in every 档号.")
 @click.option(
     "--kdf",
@@ -127,9 +101,7 @@ _META_OPTIONS = (
 @click.option("--sensitivity", help="最小敏感性 / 比较敏感 / 非常敏感 (default: from the scheme).")
 @click.option("--retention", help="Y / D30 / D10 (default: from the scheme).")
 @click.option("--supersedes", help="档号 of the document this file is a new version of (one file only).")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def add_cmd(files: tuple[Path, ...], title: str | None, parties: tuple[str, ...], supersedes: str | None,
@@ -147,11 +119,11 @@ def add_cmd(files: tuple[Path, ...], title: str | None, parties: tuple[str, ...]
         meta["title"] = title
     if parties:
         meta["parties"] = list(parties)
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         if len(paths) == 1 and not any(f.is_dir() for f in files):
             results = [arc.add(paths[0], meta, supersedes=supersedes)]
         else:
-            with _progress(len(paths), "件", "归档") as bar:
+            with progress_bar(len(paths), "归档") as bar:
                 results = arc.add_many([AddItem(p, meta) for p in paths], progress=lambda n, r: bar.update(1))
     data = {
         "results": [r.to_dict() for r in results],
@@ -193,14 +165,13 @@ def _added_text(data: dict) -> str:
 @click.option("--on-hold", is_flag=True, default=None, help="Only documents under a legal hold.")
 @click.option("--limit", type=int)
 @click.option("--offset", type=int, default=0)
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def list_cmd(home: Path, passphrase_file: Path | None, as_json: bool, **filters: Any) -> None:
     """List archived documents (current versions unless --status says otherwise)."""
     query = {k: v for k, v in filters.items() if v is not None}
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         entries = [e.to_dict() for e in arc.list(query)]
     emit(entries, as_json, _entries_table)
 
@@ -218,13 +189,12 @@ def _entries_table(entries: list[dict]) -> str:
 
 @click.command("show")
 @click.argument("ref")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def show_cmd(ref: str, home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """Show a document's catalog entry and its versions (REF, REF@N or a doc id)."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         entry = arc.entry(ref)
         data = {**entry.to_dict(), "versions": [v.to_dict() for v in arc.versions(ref)]}
     emit(data, as_json, _show_text)
@@ -257,15 +227,13 @@ def _show_text(data: dict) -> str:
 @click.argument("ref")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Where to write (default: the original file name).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def get_cmd(ref: str, output: Path | None, force: bool, home: Path, passphrase_file: Path | None,
             actor: str | None, as_json: bool) -> None:  # fmt: skip
     """Write a decrypted copy of a document to a file (audited as an export)."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         entry = arc.entry(ref)
         dest = output or Path(Path(entry.filename or entry.doc_id).name)
         if dest.is_dir():
@@ -281,14 +249,13 @@ def get_cmd(ref: str, output: Path | None, force: bool, home: Path, passphrase_f
 @click.option("--action", help="Only this action (add, read, export, destroy, key, handover …).")
 @click.option("--since", help="From this UTC time or date (ISO).")
 @click.option("--limit", type=int, help="The newest N entries.")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def log_cmd(ref: str | None, action: str | None, since: str | None, limit: int | None, home: Path,
             passphrase_file: Path | None, as_json: bool) -> None:  # fmt: skip
     """Show the audit log (who did what, when)."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         entries = [e.__dict__ for e in arc.log(ref=ref, action=action, since=since, limit=limit)]
     emit(entries, as_json, _log_table)
 
@@ -304,21 +271,19 @@ def _log_table(entries: list[dict]) -> str:
 @click.command("verify")
 @click.option("--full", is_flag=True, help="Also open every document in its format (usability).")
 @click.option("--repair", is_flag=True, help="First remove what interrupted runs left (orphan blobs, temp files).")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @click.pass_context
 @command_errors
 def verify_cmd(ctx: click.Context, full: bool, repair: bool, home: Path, passphrase_file: Path | None,
                actor: str | None, as_json: bool) -> None:  # fmt: skip
     """四性检测: authenticity, integrity, usability (--full), security. Exit 1 on any error."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         repaired = arc.recover().to_dict() if repair else None
         bars: dict[str, Any] = {}
 
         def progress(phase: str, done: int, total: int) -> None:
-            bar = bars.get(phase) or bars.setdefault(phase, _progress(total, "件", phase))
+            bar = bars.get(phase) or bars.setdefault(phase, progress_bar(total, phase))
             bar.update(1)
 
         report = arc.verify(full=full, progress=progress)
@@ -360,8 +325,7 @@ def _verify_text(data: dict) -> str:
 
 @click.command("due")
 @click.option("--on", "on", help="The day to judge by (YYYY-MM-DD, default today).")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def due_cmd(on: str | None, home: Path, passphrase_file: Path | None, as_json: bool) -> None:
@@ -372,7 +336,7 @@ def due_cmd(on: str | None, home: Path, passphrase_file: Path | None, as_json: b
         day = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise UsageError(f"--on 应为日期 YYYY-MM-DD：{on}") from None
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         entries = [e.to_dict() for e in arc.due(day)]
     emit(entries, as_json, _entries_table)
 
@@ -382,9 +346,7 @@ def due_cmd(on: str | None, home: Path, passphrase_file: Path | None, as_json: b
 @click.option("--reason", required=True, help="Why (recorded in the 销毁记录 and the audit log).")
 @click.option("--by", help="Who carries it out (default: the actor).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def destroy_cmd(refs: tuple[str, ...], reason: str, by: str | None, yes: bool, home: Path,
@@ -394,7 +356,7 @@ def destroy_cmd(refs: tuple[str, ...], reason: str, by: str | None, yes: bool, h
         if not sys.stdin.isatty():
             raise UsageError("销毁不可恢复：请加 --yes 确认")
         click.confirm(f"销毁 {len(refs)} 件（所有版本），不可恢复。继续？", abort=True)
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         result = arc.destroy(list(refs), reason, by=by)
     emit(result.to_dict(), as_json, _destroyed_text)
 
@@ -409,14 +371,12 @@ def _destroyed_text(data: dict) -> str:
 @click.command("hold")
 @click.argument("ref")
 @click.option("--reason", required=True, help="Why (stored encrypted).")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def hold_cmd(ref: str, reason: str, home: Path, passphrase_file: Path | None, actor: str | None, as_json: bool) -> None:
     """Put a legal hold on a document: it cannot be destroyed until released."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         arc.hold(ref, reason)
         entry = arc.entry(ref)
     emit({"ref": entry.ref, "on_hold": True}, as_json, lambda d: f"已冻结 {d['ref']}")
@@ -424,14 +384,12 @@ def hold_cmd(ref: str, reason: str, home: Path, passphrase_file: Path | None, ac
 
 @click.command("release")
 @click.argument("ref")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def release_cmd(ref: str, home: Path, passphrase_file: Path | None, actor: str | None, as_json: bool) -> None:
     """Lift a legal hold."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         arc.release(ref)
         entry = arc.entry(ref)
     emit({"ref": entry.ref, "on_hold": False}, as_json, lambda d: f"已解除冻结 {d['ref']}")
@@ -446,13 +404,12 @@ def key_group() -> None:
 
 
 @key_group.command("list")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def key_list_cmd(home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """List key slots (the one your passphrase opened is marked *)."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         slots = [s.__dict__ for s in arc.key_slots()]
     emit(slots, as_json, lambda rows: table([["*" if s["in_use"] else "", s["id"], s["created"], s["profile"]] for s in rows], ["", "密钥槽", "创建时间", "派生参数"]))
 
@@ -468,29 +425,25 @@ _kdf_option = click.option("--kdf", type=click.Choice(["interactive", "test"]), 
 @key_group.command("add")
 @_new_passphrase_option
 @_kdf_option
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def key_add_cmd(new_passphrase_file: Path | None, kdf: str | None, home: Path, passphrase_file: Path | None,
                 actor: str | None, as_json: bool) -> None:  # fmt: skip
     """Add another passphrase (a new key slot)."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         slot = arc.add_key(_read_new_passphrase(new_passphrase_file), kdf=kdf or "interactive")
     emit({"slot": slot}, as_json, lambda d: f"已添加密钥槽 {d['slot']}")
 
 
 @key_group.command("remove")
 @click.argument("slot")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def key_remove_cmd(slot: str, home: Path, passphrase_file: Path | None, actor: str | None, as_json: bool) -> None:
     """Remove a key slot (never the last one)."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         arc.remove_key(slot)
     emit({"removed": slot}, as_json, lambda d: f"已删除密钥槽 {d['removed']}")
 
@@ -498,15 +451,13 @@ def key_remove_cmd(slot: str, home: Path, passphrase_file: Path | None, actor: s
 @key_group.command("change")
 @_new_passphrase_option
 @_kdf_option
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def key_change_cmd(new_passphrase_file: Path | None, kdf: str | None, home: Path, passphrase_file: Path | None,
                    actor: str | None, as_json: bool) -> None:  # fmt: skip
     """Replace the passphrase you opened with by a new one."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         slot = arc.change_key(_read_new_passphrase(new_passphrase_file), kdf=kdf)
     emit({"slot": slot}, as_json, lambda d: f"口令已更换（新密钥槽 {d['slot']}）")
 

@@ -1,4 +1,5 @@
-"""What every command shares: ``--json`` output, error translation, data-home and passphrase options."""
+"""What every command shares: ``--json`` output, error translation, progress bars, and the options
+and helpers for opening the archive (``archive_options``, ``open_archive``, ``read_secret``)."""
 
 from __future__ import annotations
 
@@ -136,16 +137,59 @@ def passphrase_option(func: Callable) -> Callable:
     )(func)
 
 
-def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False, prompt: str = "口令") -> str:
-    """The passphrase from a file, the environment or a prompt; never echoed, never logged."""
-    if passphrase_file is not None:
-        text = passphrase_file.read_text(encoding="utf-8").rstrip("\r\n")
-    elif os.environ.get("DOCGEN_PASSPHRASE"):
-        text = os.environ["DOCGEN_PASSPHRASE"]
+def actor_option(func: Callable) -> Callable:
+    """``--actor`` (or ``DOCGEN_ACTOR``): who is acting, for the audit log (default: the OS user)."""
+    return click.option("--actor", envvar="DOCGEN_ACTOR", default=None, help="Who is acting (env DOCGEN_ACTOR).")(func)
+
+
+def archive_options(func: Callable | None = None, *, actor: bool = False) -> Callable:
+    """``--home`` and ``--passphrase-file`` (and ``--actor`` with ``actor=True``): what :func:`open_archive` takes.
+
+    Use as ``@archive_options`` or ``@archive_options(actor=True)``; the command receives
+    ``home``, ``passphrase_file`` (and ``actor``).
+    """
+
+    def decorate(command: Callable) -> Callable:
+        if actor:
+            command = actor_option(command)
+        return home_option(passphrase_option(command))  # shown in help as --home, --passphrase-file, --actor
+
+    return decorate(func) if func is not None else decorate
+
+
+def open_archive(home: Path, passphrase_file: Path | None, actor: str | None = None):
+    """The archive in ``home``, opened with the passphrase from :func:`read_passphrase` (use ``with``)."""
+    from archive import Archive
+
+    return Archive.open(home, read_passphrase(passphrase_file), actor=actor)
+
+
+def read_secret(path: Path | None, *, env: str, option: str, what: str, prompt: str, confirm: bool = False) -> str:
+    """A secret from the file ``path``, else the environment variable ``env``, else a hidden prompt.
+
+    Never from argv, never echoed, never logged; a click usage error when there is none or it is empty.
+    """
+    if path is not None:
+        text = path.read_text(encoding="utf-8").rstrip("\r\n")
+    elif os.environ.get(env):
+        text = os.environ[env]
     elif sys.stdin.isatty():
         text = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     else:
-        raise click.UsageError("no passphrase: set DOCGEN_PASSPHRASE, use --passphrase-file, or run in a terminal")
+        raise click.UsageError(f"no {what}: set {env}, use {option}, or run in a terminal")
     if not text:
-        raise click.UsageError("the passphrase is empty")
+        raise click.UsageError(f"the {what} is empty")
     return text
+
+
+def read_passphrase(passphrase_file: Path | None, *, confirm: bool = False, prompt: str = "口令") -> str:
+    """The archive passphrase: ``--passphrase-file``, DOCGEN_PASSPHRASE or a prompt."""
+    return read_secret(passphrase_file, env="DOCGEN_PASSPHRASE", option="--passphrase-file", what="passphrase",
+                       prompt=prompt, confirm=confirm)
+
+
+def progress_bar(total: int, desc: str, unit: str = "件"):
+    """A tqdm bar on stderr, silent when stderr is not a terminal (use ``with``)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, disable=None, leave=False)

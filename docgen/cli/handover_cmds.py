@@ -6,24 +6,24 @@ found (``check`` with a missing item, ``verify`` with any failure); 2 bad input 
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from .archive_cmds import actor_option
-from .common import command_errors, emit, home_option, output_options, passphrase_option, read_passphrase, table
+from .common import (
+    archive_options,
+    command_errors,
+    emit,
+    open_archive,
+    output_options,
+    progress_bar,
+    read_secret,
+    table,
+)
 
 TRANSPORT_ENV = "DOCGEN_TRANSPORT_PASSPHRASE"
-
-
-def _open(home: Path, passphrase_file: Path | None, actor: str | None = None):
-    from archive import Archive
-
-    return Archive.open(home, read_passphrase(passphrase_file), actor=actor)
 
 
 def _handover(arc):
@@ -43,17 +43,8 @@ def transport_option(func: Callable) -> Callable:
 
 def read_transport_passphrase(path: Path | None, *, confirm: bool = False) -> str:
     """The transport passphrase: a file, the environment or a hidden prompt; never argv, never echoed."""
-    if path is not None:
-        text = path.read_text(encoding="utf-8").rstrip("\r\n")
-    elif os.environ.get(TRANSPORT_ENV):
-        text = os.environ[TRANSPORT_ENV]
-    elif sys.stdin.isatty():
-        text = click.prompt("传输口令", hide_input=True, confirmation_prompt=confirm)
-    else:
-        raise click.UsageError(f"no transport passphrase: set {TRANSPORT_ENV} or use --transport-passphrase-file")
-    if not text:
-        raise click.UsageError("the transport passphrase is empty")
-    return text
+    return read_secret(path, env=TRANSPORT_ENV, option="--transport-passphrase-file", what="transport passphrase",
+                       prompt="传输口令", confirm=confirm)
 
 
 def period_options(func: Callable) -> Callable:
@@ -83,9 +74,7 @@ def project_group() -> None:
 @click.argument("data", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--code", help="Project code (required when DATA is a contract data file).")
 @click.option("--replace", is_flag=True, help="Update a project already registered.")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def project_add(data: Path, code: str | None, replace: bool, home: Path, passphrase_file: Path | None,
@@ -93,7 +82,7 @@ def project_add(data: Path, code: str | None, replace: bool, home: Path, passphr
     """Register a project from a project file or a contract data file (contract kind)."""
     from archive.projects import load_project_file
 
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         project = _handover(arc).projects.add(load_project_file(data, code, arc.scheme), replace=replace)
     emit(project.to_dict(), as_json, lambda p: f"已登记项目 {p['code']}：{p['name']}\n" + _project_text(p))
 
@@ -112,13 +101,12 @@ def _project_text(p: dict) -> str:
 
 
 @project_group.command("list")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def project_list(home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """List registered projects."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         projects = [p.to_dict() for p in _handover(arc).projects.list()]
     emit(projects, as_json, lambda ps: table(
         [[p["code"], p["name"], p["vendor"], f"{p['service_start']} 至 {p['service_end']}", len(p["duties"])] for p in ps],
@@ -127,13 +115,12 @@ def project_list(home: Path, passphrase_file: Path | None, as_json: bool) -> Non
 
 @project_group.command("show")
 @click.argument("code")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def project_show(code: str, home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """Show a project: parties, service period, duties and faults."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         handover = _handover(arc)
         data = {**handover.projects.get(code).to_dict(), "faults": [f.to_dict() for f in handover.projects.faults(code)]}
     emit(data, as_json, _show_text)
@@ -155,15 +142,13 @@ def fault_group() -> None:
 @click.option("--cleared", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Day the fault was cleared.")
 @click.option("--ref", help="Fault / ticket number the report will carry (its 文号 or in its 题名).")
 @click.option("--title", help="Short description (stored encrypted).")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def fault_add(project: str, cleared: Any, ref: str | None, title: str | None, home: Path,
               passphrase_file: Path | None, actor: str | None, as_json: bool) -> None:
     """Record a cleared fault: its report becomes owed."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         fault = _handover(arc).projects.add_fault(project, cleared.date(), ref, title)
     emit(fault.to_dict(), as_json, lambda f: f"已登记故障 {f['id']}（{f['ref'] or '无编号'}），{f['cleared']} 解除；"
                                               f"故障报告应在其后 3 个工作日内提交")
@@ -171,13 +156,12 @@ def fault_add(project: str, cleared: Any, ref: str | None, title: str | None, ho
 
 @fault_group.command("list")
 @click.option("--project", "-p", required=True, help="Project code.")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def fault_list(project: str, home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """List a project's faults."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         faults = [f.to_dict() for f in _handover(arc).projects.faults(project)]
     emit(faults, as_json, lambda fs: table([[f["id"], f["cleared"], f["ref"] or "", f["title"] or ""] for f in fs],
                                            ["编号", "解除日期", "故障编号", "说明"]) if fs else "（无）")
@@ -195,15 +179,14 @@ def handover_group() -> None:
 @period_options
 @as_of_option
 @click.option("--strict", is_flag=True, help="Also exit 1 when something is late.")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @click.pass_context
 @command_errors
 def check_cmd(ctx: click.Context, project: str, month: str | None, quarter: str | None, as_of: Any, strict: bool,
               home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """List every owed document as present, late, missing or not yet due. Exit 1 when one is missing."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         report = _handover(arc).check(project, month=month, quarter=quarter, as_of=_day(as_of), strict=strict)
     emit(report.to_dict(), as_json, check_text)
     if not report.ok:
@@ -238,9 +221,7 @@ def check_text(data: dict) -> str:
 @click.option("--include-very-sensitive", is_flag=True, help="Also carry 非常敏感 documents (left out by default).")
 @as_of_option
 @transport_option
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def build_cmd(project: str, month: str | None, quarter: str | None, out_dir: Path, as_zip: bool, encrypt: bool,
@@ -251,14 +232,14 @@ def build_cmd(project: str, month: str | None, quarter: str | None, out_dir: Pat
 
     secret = read_transport_passphrase(transport_passphrase_file, confirm=True) if encrypt else None
     options = BuildOptions(zip=as_zip, transport_passphrase=secret, include_very_sensitive=include_very_sensitive)
-    with _open(home, passphrase_file, actor) as arc, _bar("移交包") as progress:
+    with open_archive(home, passphrase_file, actor) as arc, _bar("移交包") as progress:
         result = _handover(arc).build(project, month=month, quarter=quarter, out_dir=out_dir, options=options,
                                       as_of=_day(as_of), progress=progress)
     emit(result.to_dict(), as_json, build_text)
 
 
 class _bar:
-    """A tqdm progress bar on stderr (silent when stderr is not a terminal), as a progress callback."""
+    """A progress bar (see ``progress_bar``) as a ``progress(done, total)`` callback, opened on first call."""
 
     def __init__(self, desc: str):
         self.desc, self.bar = desc, None
@@ -266,9 +247,7 @@ class _bar:
     def __enter__(self) -> Callable[[int, int], None]:
         def progress(done: int, total: int) -> None:
             if self.bar is None:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=total, unit="件", desc=self.desc, file=sys.stderr, disable=None, leave=False)
+                self.bar = progress_bar(total, self.desc)
             self.bar.update(1)
 
         return progress
@@ -297,9 +276,7 @@ def build_text(data: dict) -> str:
 @click.option("--max-size", type=click.IntRange(min=1), default=None,
               help="Refuse a zip that inflates to more than this many bytes (default 20 GiB).")
 @transport_option
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @click.pass_context
 @command_errors
@@ -315,7 +292,7 @@ def verify_cmd(ctx: click.Context, package: Path, max_size: int | None, transpor
     limits = ZipLimits(max_bytes=max_size) if max_size else ZipLimits()
     secret = read_transport_passphrase(transport_passphrase_file) if is_transport_file(package) else None
     if (home / "keys.json").is_file():
-        with _open(home, passphrase_file, actor) as arc:
+        with open_archive(home, passphrase_file, actor) as arc:
             result = _handover(arc).verify(package, transport_passphrase=secret, limits=limits)
         audited = True
     else:
@@ -345,15 +322,13 @@ def verify_text(data: dict) -> str:
 @click.argument("package_id")
 @click.option("--by", required=True, help="Who received the package (接收人).")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day received (default today).")
-@home_option
-@passphrase_option
-@actor_option
+@archive_options(actor=True)
 @output_options
 @command_errors
 def confirm_cmd(package_id: str, by: str, on: Any, home: Path, passphrase_file: Path | None, actor: str | None,
                 as_json: bool) -> None:
     """Record who received a package and when (audited)."""
-    with _open(home, passphrase_file, actor) as arc:
+    with open_archive(home, passphrase_file, actor) as arc:
         record = _handover(arc).confirm(package_id, by, _day(on))
     emit(record.to_dict(), as_json,
          lambda r: f"已确认：移交包 {r['package_id']} 由 {r['confirmed_by']} 于 {r['confirmed_on']} 接收（已记入审计日志）")
@@ -361,13 +336,12 @@ def confirm_cmd(package_id: str, by: str, on: Any, home: Path, passphrase_file: 
 
 @handover_group.command("list")
 @click.option("--project", "-p", default=None, help="Only this project.")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def list_cmd(project: str | None, home: Path, passphrase_file: Path | None, as_json: bool) -> None:
     """List the packages built from this archive and their confirmations."""
-    with _open(home, passphrase_file) as arc:
+    with open_archive(home, passphrase_file) as arc:
         records = [r.to_dict() for r in _handover(arc).packages(project)]
     emit(records, as_json, lambda rs: table(
         [[r["package_id"], r["period"], r["built_on"], r["documents"], r["format"],

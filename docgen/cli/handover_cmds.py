@@ -12,16 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from .common import (
-    archive_options,
-    command_errors,
-    emit,
-    open_archive,
-    output_options,
-    progress_bar,
-    read_secret,
-    table,
-)
+from .common import archive_options, command_errors, emit, open_archive, output_options, progress_bar, read_secret, table
 
 TRANSPORT_ENV = "DOCGEN_TRANSPORT_PASSPHRASE"
 

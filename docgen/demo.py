@@ -4,9 +4,13 @@ In a local folder (default ``demo-data``), starting fresh each time:
 
 1. a new encrypted archive (passphrase from ``DOCGEN_PASSPHRASE``, else a random one written
    with mode 0600 to ``<dir>/demo-passphrase.txt`` — never printed, never on a command line);
-2. the shipped samples rendered through the kind registry (contract, company NDA, personal NDA,
-   监理通知单 — whichever kinds are installed) and archived;
-3. the contract's project registered, with the default reporting duties, and one fault;
+2. one project's documents rendered from the shipped seed-002 data files and archived under the
+   project (北京市积分落户管理信息系统运行维护服务, ``templates/contract/sample-002.yaml``): the
+   contract, its company NDA, one personal NDA per resident engineer (through the batch API, as
+   ``docgen batch nda-personal`` makes them; filed 非常敏感 because they hold ID numbers), the
+   supervisor's 监理通知单 and the 验收报告 — every kind of ``docgen templates list``;
+3. the contract's project registered, with the default reporting duties, and one fault (the
+   incident the notice is about);
 4. a synthetic September 2023 of reports for it: one 周报 late, one missing, the rest on time
    (the 月报 on the 3rd working day after 国庆, a 周报 on the 调休 Saturday);
 5. the completeness check, a full-text search, the monthly handover package built, verified
@@ -35,17 +39,29 @@ PASSPHRASE_FILE = "demo-passphrase.txt"
 FONDS = "BJ01"
 PROJECT = "JFLH"
 MONTH = "2023-09"
-SUPERVISOR = "北京样本工程咨询有限公司"
 RECEIVER = "赵演示"  # a synthetic person (tests/fakes.py naming): 甲方 档案管理员
+CONTRACT = "contract/sample-002.yaml"  # under templates/: the project every document of the tour is about
 
-# (kind, category, document type, sensitivity or None for the scheme's default, 文件日期 as in the
-# sample, whether it belongs to the demo project). The contract, company NDA and notice samples
-# are seed 002's project; the personal NDA sample is seed 003's (signed 2024-06-09).
-RENDERED: tuple[tuple[str, str, str, str | None, date, bool], ...] = (
-    ("contract", "12", "合同", None, date(2022, 12, 13), True),
-    ("nda-company", "12", "保密协议", None, date(2022, 12, 13), True),
-    ("nda-personal", "12", "个人保密协议", "非常敏感", date(2024, 6, 9), False),  # holds ID numbers: 身份鉴别信息
-    ("notice", "14", "监理通知单", None, date(2023, 9, 28), True),
+
+@dataclass(frozen=True)
+class Paper:
+    """A kind of document the tour renders for the project, and how it is filed (archive/scheme.yaml)."""
+
+    kind: str
+    data: str  # the data file, under templates/
+    category: str
+    doc_type: str
+    sensitivity: str | None = None  # None: the category's default
+    per_resident: bool = False  # made by the batch API: one per resident engineer of the contract
+
+
+PAPERS: tuple[Paper, ...] = (
+    Paper("contract", CONTRACT, "12", "合同"),
+    Paper("nda-company", "nda-company/sample-002.yaml", "12", "保密协议"),
+    # ID numbers are 身份鉴别信息 (seed 003 附件2: 非常敏感): no handover package carries them unasked.
+    Paper("nda-personal", CONTRACT, "12", "个人保密协议", "非常敏感", per_resident=True),
+    Paper("notice", "notice/sample-002.yaml", "14", "监理通知单"),
+    Paper("acceptance", "acceptance/sample-002.yaml", "13", "验收报告"),
 )
 
 # The synthetic month: (key, category, type, period, received, 文号, words). W38 is never sent.
@@ -131,7 +147,9 @@ class _Tour:
         self.on_step = on_step
         self.arc: Any = None
         self.handover: Any = None
-        self.refs: dict[str, str] = {}
+        self.refs: dict[str, list[str]] = {}
+        self.contract: dict[str, Any] = {}
+        self.supervisor: str | None = None
 
     def step(self, title: str, result: str, *, ok: bool = True, skipped: bool = False) -> None:
         step = Step(title, result, ok, skipped)
@@ -153,37 +171,57 @@ class _Tour:
                                     "文件、题名、全文和索引都只以密文落盘")
 
     def render_and_archive(self) -> None:
-        from archive import DocMeta
-        from docgen.kinds.base import kind_names
+        """Render every paper of the project, then archive them all in one batch (one index commit)."""
+        from archive import AddItem, DocMeta
+        from docgen.kinds.base import kind_names, templates_dir
+        from docgen.render import load_yaml
 
         installed = set(kind_names())
-        out_dir = self.result.directory / "documents"
-        for kind_name, category, doc_type, sensitivity, day, ours in RENDERED:
-            if kind_name not in installed:
-                self.step(f"生成文书：{kind_name}", "此文书类型尚未安装，跳过", skipped=True)
+        self.contract = load_yaml(templates_dir() / CONTRACT)
+        made: list[tuple[Paper, str, list[tuple[Path, dict[str, Any]]]]] = []
+        for paper in PAPERS:
+            if paper.kind not in installed:
+                self.step(f"生成文书：{paper.kind}", "此文书类型尚未安装，跳过", skipped=True)
                 continue
             try:
-                paths, label = self._render(kind_name, out_dir)
+                made.append((paper, *self._render(paper)))
             except DocgenError as error:  # a broken sample must not hide the rest of the tour
-                self.step(f"生成文书：{kind_name}", f"失败：{error.message}", ok=False)
-                continue
-            refs = []
-            for path in paths:
-                meta = DocMeta(category=category, doc_type=doc_type, title=f"{label}：{path.stem}",
-                               project=PROJECT if ours else None, date=day, received=day, sensitivity=sensitivity)
-                refs.append(self.arc.add(path, meta).ref)
-            self.refs[kind_name] = refs[0]
-            level = f"，定为{sensitivity}" if sensitivity else ""
-            self.step(f"生成并归档：{label}", f"{', '.join(p.name for p in paths)} → 档号 {'、'.join(refs)}{level}")
+                self.step(f"生成文书：{paper.kind}", f"失败：{error.message}", ok=False)
+        items = [AddItem(path, DocMeta(category=paper.category, doc_type=paper.doc_type, project=PROJECT,
+                                       received=about["date"], sensitivity=paper.sensitivity, **about))
+                 for paper, _, files in made for path, about in files]
+        results = iter(self.arc.add_many(items))
+        for paper, label, files in made:
+            refs = self.refs[paper.kind] = [next(results).ref for _ in files]
+            category = self.arc.scheme.category(paper.category)
+            lines = [f"归入 {paper.category} {category.name if category else ''} / {paper.doc_type}"]
+            if paper.per_resident:
+                lines.insert(0, f"合同人员名单中 {len(files)} 名驻场服务人员各一份（与 docgen batch nda-personal 合同数据文件 "
+                                f"同一路径）；含身份证号码，定为{paper.sensitivity}，移交包不带（除非 --include-very-sensitive）")
+            for (path, about), ref in zip(files, refs):
+                doc_no = f"，{about['doc_no']}" if about.get("doc_no") else ""
+                lines.append(f"{path.name} → {ref}（{about['date']}{doc_no}）")
+            self.step(f"生成并归档：{label}", "\n      ".join(lines))
 
-    def _render(self, kind_name: str, out_dir: Path) -> tuple[list[Path], str]:
-        from docgen.kinds.base import get_kind
-        from docgen.render import render
+    def _render(self, paper: Paper) -> tuple[str, list[tuple[Path, dict[str, Any]]]]:
+        """The paper's label and its files, each with what the archive is told about it."""
+        from docgen.kinds.base import get_kind, templates_dir
+        from docgen.render import batch, load_yaml, render
 
-        kind = get_kind(kind_name)
-        sample = kind.sample_path
-        result = render(kind, sample, out_dir / f"{kind_name}.docx")
-        return result.out_paths, kind.label
+        kind = get_kind(paper.kind)
+        source = templates_dir() / paper.data
+        out_dir = self.result.directory / "documents"
+        if paper.per_resident:  # in this process: two documents do not pay for starting workers
+            made = batch(kind, source, out_dir / paper.kind, workers=1)
+            about = describe(paper.kind, {}, self.contract, {})
+            return kind.label, [(path, {**about, "title": f"{about['title']}（{item.name}）"})
+                                for item in made.items for path in item.out_paths]
+        data = load_yaml(source)
+        if paper.kind == "notice":
+            self.supervisor = data["issuer"]["unit"]
+        result = render(kind, source, out_dir / f"{paper.kind}.docx")
+        return kind.label, [(path, describe(paper.kind, data, self.contract, result.derived))
+                            for path in result.out_paths]
 
     def register_project(self) -> None:
         from archive.handover import Handover
@@ -191,9 +229,10 @@ class _Tour:
         from docgen.kinds.base import templates_dir
 
         self.handover = Handover(self.arc)
-        contract = templates_dir() / "contract" / "sample-002.yaml"
+        contract = templates_dir() / CONTRACT
+        contract_ref = (self.refs.get("contract") or [None])[0]
         project = self.handover.projects.add(project_from_data(
-            {"code": PROJECT, "contract": str(contract), "supervisor": SUPERVISOR, "contract_ref": self.refs.get("contract")},
+            {"code": PROJECT, "contract": str(contract), "supervisor": self.supervisor, "contract_ref": contract_ref},
             source=contract.name))
         duties = "、".join(f"{d.name}（{d.describe()}）" for d in project.duties)
         self.step("从合同登记项目", f"{PROJECT}：{project.name}；运维服务单位 {project.vendor}；服务期 "
@@ -202,13 +241,16 @@ class _Tour:
         self.step("登记故障", f"{fault.ref}，{fault.cleared} 解除 → 故障报告应在 3 个工作日内提交（跨国庆：10月8日）")
 
     def archive_reports(self) -> None:
-        from archive import DocMeta
+        from archive import AddItem, DocMeta
 
-        for title, category, doc_type, period, received, doc_no, words in REPORTS:
-            meta = DocMeta(category=category, doc_type=doc_type, title=title, project=PROJECT, period=period,
-                           date=received, received=received, doc_no=doc_no,
-                           responsible="北京示例信息技术有限公司")
-            self.refs[title] = self.arc.add(report_docx(title, words), meta, filename=f"{title}.docx").ref
+        project = self.handover.projects.get(PROJECT)
+        items = [AddItem(report_docx(title, words, project.name, project.vendor),
+                         DocMeta(category=category, doc_type=doc_type, title=title, project=PROJECT, period=period,
+                                 date=received, received=received, doc_no=doc_no, responsible=project.vendor),
+                         f"{title}.docx")
+                 for title, category, doc_type, period, received, doc_no, words in REPORTS]
+        for (title, *_), added in zip(REPORTS, self.arc.add_many(items)):
+            self.refs[title] = [added.ref]
         self.step("归档 2023 年 9 月的报告", f"{len(REPORTS)} 份（第36、37、39 周周报，9 月月报，一份故障报告）；"
                                             "第38周周报没有交，第37周周报晚交一天")
 
@@ -225,7 +267,7 @@ class _Tour:
         except ImportError:
             self.step("全文检索", "检索服务尚未安装，跳过", skipped=True)
             return
-        query = "国庆 保障"
+        query = "连接池"  # the supervisor's notice and the vendor's fault report: one incident
         try:
             found = search(self.arc, {"query": query, "project": PROJECT})
         except Exception as error:  # the tour goes on without its index
@@ -259,15 +301,39 @@ class _Tour:
         self.step("档案库四性检测", f"{verdict}：真实性、完整性、安全性（docgen archive verify）", ok=report.ok)
 
 
-def report_docx(title: str, words: str) -> bytes:
+def describe(kind: str, data: dict[str, Any], contract: dict[str, Any], derived: dict[str, Any]) -> dict[str, Any]:
+    """Title, 文件日期, 文号, 责任者 and parties of a rendered document, read from its data file,
+    its contract's and its derived values: what the archive is told is never typed a second time."""
+    from docgen.kinds._linked import cited_title
+
+    project = contract["project_name"]
+    parties = (contract["party_a"]["name"], contract["party_b"]["name"])
+    signed = date.fromisoformat(contract["signing"]["date"])  # the NDAs are dated with the contract
+    if kind == "contract":
+        return {"title": cited_title(contract["title"], project), "date": signed,
+                "doc_no": contract.get("contract_no"), "parties": parties}
+    if kind == "nda-company":
+        return {"title": f"{project}{derived['agreement_title']}", "date": signed, "parties": parties}
+    if kind == "nda-personal":
+        return {"title": f"{project}个人保密协议", "date": signed, "parties": parties[:1]}  # + the person's name
+    if kind == "notice":
+        return {"title": data["subject"], "date": date.fromisoformat(data["issue_date"]),
+                "doc_no": derived["number_text"], "responsible": data["issuer"]["unit"]}
+    if kind == "acceptance":
+        return {"title": f"{project}验收报告", "date": date.fromisoformat(data["date"]),
+                "doc_no": data.get("report_no"), "responsible": data["organizer"], "parties": parties}
+    return {"title": f"{project}：{kind}", "date": signed}
+
+
+def report_docx(title: str, words: str, project: str, vendor: str) -> bytes:
     """A small synthetic report (python-docx), so the archive holds real Word files."""
     from docx import Document
 
     document = Document()
     document.add_heading(title, level=1)
-    document.add_paragraph("项目：北京市积分落户管理信息系统运行维护服务")
+    document.add_paragraph(f"项目：{project}")
     document.add_paragraph(words)
-    document.add_paragraph("报告人：北京示例信息技术有限公司 驻场运维组")
+    document.add_paragraph(f"报告人：{vendor} 驻场运维组")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

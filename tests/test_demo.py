@@ -1,4 +1,4 @@
-"""``docgen demo``: the whole tour runs, tells its story, keeps its secret, and can run again."""
+"""``docgen demo``: the whole tour runs, tells its story about one project, keeps its secret, and can run again."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from archive import Archive, ListQuery
+from archive.handover import Handover
 from archive.handover_verify import verify_package
-from docgen.demo import MARKER, PASSPHRASE_FILE, run_demo
+from docgen.demo import MARKER, PAPERS, PASSPHRASE_FILE, PROJECT, run_demo
 from docgen.errors import UsageError
+from docgen.kinds.base import get_kind, kind_names, templates_dir
+from docgen.render import load_yaml
+from tests.handover_fixtures import leaks
 
 DOCGEN = str(Path(sys.executable).with_name("docgen"))
 
@@ -36,6 +41,16 @@ def tour(tmp_path_factory):
     return folder, result, seen
 
 
+def open_tour_archive(folder: Path) -> Archive:
+    return Archive.open(folder / "archive", (folder / PASSPHRASE_FILE).read_text(encoding="utf-8").strip())
+
+
+def residents() -> dict[str, str]:
+    """The demo contract's resident engineers (驻场服务) and their (synthetic) ID numbers."""
+    contract = load_yaml(templates_dir() / "contract" / "sample-002.yaml")
+    return {s["name"]: s["id_number"] for s in contract["staff"] if s["service_type"] == "驻场服务"}
+
+
 def test_the_tour_finds_the_missing_and_late_reports_and_builds_a_valid_package(tour):
     _, result, seen = tour
     assert seen == result.steps
@@ -48,6 +63,48 @@ def test_the_tour_finds_the_missing_and_late_reports_and_builds_a_valid_package(
     search = next(s for s in result.steps if s.title.startswith("全文检索"))
     assert search.skipped or "命中" in search.result
     assert result.package is not None and verify_package(result.package).ok
+
+
+def test_every_kind_is_rendered_and_archived_under_the_demo_project(tour):
+    """Each installed kind has its step, and its documents are filed under the project with the paper's
+    category and type: one personal NDA per resident engineer of the contract, 非常敏感."""
+    folder, result, _ = tour
+    steps = {s.title: s for s in result.steps if s.title.startswith("生成并归档：")}
+    assert set(steps) == {f"生成并归档：{get_kind(name).label}" for name in kind_names()}
+    assert {paper.kind for paper in PAPERS} == set(kind_names())
+    with open_tour_archive(folder) as arc:
+        entries = arc.list(ListQuery(project=PROJECT))
+    filed = [(e.category, e.doc_type) for e in entries]
+    for paper in PAPERS:
+        expected = len(residents()) if paper.per_resident else 1
+        assert filed.count((paper.category, paper.doc_type)) == expected, paper
+    personal = [e for e in entries if e.doc_type == "个人保密协议"]
+    assert sorted(e.title for e in personal) == sorted(
+        f"北京市积分落户管理信息系统运行维护服务个人保密协议（{name}）" for name in residents())
+    assert {e.sensitivity for e in personal} == {"非常敏感"}
+    assert {e.date.isoformat() for e in personal} == {"2022-12-13"}  # the contract's signing date
+    notice = next(e for e in entries if e.doc_type == "监理通知单")
+    assert (notice.doc_no, notice.responsible) == ("监通〔2023〕第012号", "北京国研科技咨询有限公司")
+    ids = residents().values()
+    assert all(i not in s.result for s in result.steps for i in ids)
+
+
+def test_no_package_carries_the_personal_ndas_or_an_id_number(tour, tmp_path):
+    """GIVEN the tour's archive WHEN the signing month (2022-12) is packaged too — the month of the contract,
+    the company NDA and the personal NDAs — THEN the personal NDAs (非常敏感) are withheld while the contract
+    and the company NDA go in, and no resident's ID number is in any file of either package."""
+    folder, result, _ = tour
+    ids = list(residents().values())
+    with open_tour_archive(folder) as arc:
+        personal = {e.ref for e in arc.list(ListQuery(project=PROJECT, doc_type="个人保密协议"))}
+        built = Handover(arc).build(PROJECT, month="2022-12", out_dir=tmp_path).package
+    assert len(personal) == len(ids) and set(built.withheld) == personal
+    carried = {p.name for p in built.path.rglob("*.docx")} - {"移交清单.docx"}
+    assert len(carried) == 2 and not any(ref in name for ref in personal for name in carried)
+    assert leaks(folder / "documents" / "nda-personal", ids)  # the search does find them where they are
+    for package in (result.package, built.path):
+        assert not any(ref in str(p) for ref in personal for p in package.rglob("*"))
+        assert leaks(package, ids) == []
 
 
 def test_the_random_passphrase_is_written_privately_and_never_shown(tour):

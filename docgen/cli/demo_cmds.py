@@ -33,11 +33,13 @@ def demo_cmd(ctx: click.Context, directory: Path, as_json: bool) -> None:
 
 
 def _closing(data: dict) -> str:
+    from docgen.demo import MONTH, PROJECT
+
     secret = (f"--passphrase-file {data['passphrase_file']}" if data["passphrase_file"]
               else "（口令取自 DOCGEN_PASSPHRASE）")
     return (f"\n演示完成{'' if data['ok'] else '（有步骤未通过）'}。接着看看：\n"
-            f"  docgen archive list --home {data['home']} {secret}\n"
-            f"  docgen handover check -p JFLH --month 2023-09 --home {data['home']} {secret}\n"
+            f"  docgen archive list -p {PROJECT} --home {data['home']} {secret}\n"
+            f"  docgen handover check -p {PROJECT} --month {MONTH} --home {data['home']} {secret}\n"
             f"  docgen handover verify {data['package']}")
 
 

@@ -184,19 +184,18 @@ def rebuild(archive: "Archive", progress: Callable[[int], None] | None = None) -
         from .engine import wipe_index
 
         wipe_index(archive.home.index)
-        archive._engine_error = None  # let the archive open the fresh index
+        archive.reopen_search_engine()
     return archive.rebuild_index(progress)
 
 
 def _open_engine(archive: "Archive") -> SearchEngine | None:
-    getter = getattr(archive, "search_engine", None) or getattr(archive, "_index_engine")
-    return getter()
+    return archive.search_engine()
 
 
 def _engine(archive: "Archive") -> SearchEngine:
     engine = _open_engine(archive)
     if engine is None:
-        reason = getattr(archive, "_engine_error", None) or "未知原因"
+        reason = archive.engine_error or "未知原因"
         raise IndexUnavailable(f"搜索索引无法打开（{reason}）；运行 docgen index rebuild 重建")
     return engine
 

@@ -22,7 +22,7 @@ from docgen.errors import Problem
 from .audit import utc_now
 from .crypto import Sealer
 from .errors import ArchiveError, DestroyFailed, Destroyed, InvalidMeta, OnHold, UnknownDocument
-from .ingest import mask_id_numbers
+from docgen.cn import mask_id_numbers
 from .meta import DocMeta
 from .models import DestructionResult, Entry
 

@@ -25,19 +25,14 @@ from typing import Iterable, Sequence
 
 from lxml import etree
 
+from docgen.cn import mask_id_numbers
 from docgen.fsutil import atomic_write_bytes
 
-from .ingest import mask_id_numbers as _mask_ids
 
 CATALOG_XML = "文件目录.xml"
 CATALOG_XLSX = "文件目录.xlsx"
 COLUMNS: tuple[str, ...] = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
 XML_FORMAT = "docgen-handover/1"
-
-
-def mask_id_numbers(text: str | None) -> str:
-    """``text`` with every checksum-valid 18-character resident ID number replaced; None → ''."""
-    return _mask_ids(str(text)) if text else ""
 
 
 def date8(day: date | None) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
 import uuid
 import zlib
 from contextlib import contextmanager
@@ -359,17 +358,6 @@ def _now() -> str:
     from .audit import utc_now
 
     return utc_now()
-
-
-# Personal ID numbers (GB 11643, checksum-valid) are kept out of the search index.
-_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-
-
-def mask_id_numbers(text: str) -> str:
-    """Replace checksum-valid 18-character ID numbers with a placeholder."""
-    from docgen.cn import check_id_number
-
-    return _ID_CANDIDATE.sub(lambda m: "［身份证号］" if check_id_number(m.group()) else m.group(), text)
 
 
 ProgressCallback = Callable[[int, int, AddResult], None]

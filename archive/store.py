@@ -37,6 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
+from docgen.cn import mask_id_numbers
 from docgen.errors import Problem
 from docgen.fsutil import atomic_writer
 
@@ -55,7 +56,7 @@ from .errors import (
     UnknownDocument,
 )
 from .home import Home
-from .ingest import Ingest, IngestContext, blob_aad, dek_aad, field_aad, mask_id_numbers
+from .ingest import Ingest, IngestContext, blob_aad, dek_aad, field_aad
 from .keys import DEFAULT_PROFILE, PROFILES, KeyFile, SlotInfo, new_keyfile
 from .meta import DocMeta, ListQuery, parse_query
 from .models import AddItem, AddResult, DestructionResult, Entry

@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import functools
 import os
+import re
 import sys
 import warnings
 from dataclasses import dataclass
@@ -690,6 +691,21 @@ def _id_birth(code: str) -> date | None:
 def check_id_number(s: str) -> bool:
     """True when ``s`` is a valid 18-character resident ID number (GB 11643-1999)."""
     return id_number_problem(s) is None
+
+
+# An 18-character candidate not glued to other letters or digits; the checksum decides.
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+ID_PLACEHOLDER = "［身份证号］"
+
+
+def mask_id_numbers(text: str | None) -> str:
+    """``text`` with every checksum-valid resident ID number replaced by ``［身份证号］``; None → "".
+
+    What keeps ID numbers out of the search index, handover manifests and destruction records.
+    """
+    if not text:
+        return ""
+    return _ID_CANDIDATE.sub(lambda m: ID_PLACEHOLDER if check_id_number(m.group()) else m.group(), str(text))
 
 
 def _valid_id(s: str) -> str:

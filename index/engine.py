@@ -23,6 +23,7 @@ from whoosh import query as wq
 from whoosh.index import EmptyIndexError, LockError
 
 from archive.crypto import Sealer
+from docgen.cn import mask_id_numbers
 
 from .analyzer import normalize
 from .api import Filters, Hit, Hits, IndexDoc
@@ -72,8 +73,6 @@ def make_schema() -> fields.Schema:
 def content_of(doc: IndexDoc) -> str:
     """The searchable text of a document: 档号, title, names, body — normalised, a blank line apart
     (so no term spans two of them). Personal ID numbers are masked here too, whoever the caller."""
-    from archive.ingest import mask_id_numbers
-
     return normalize(mask_id_numbers("\n\n".join([doc.ref, doc.title, *doc.names, doc.text])))
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from docgen.cn import mask_id_numbers
 from docgen.errors import InvalidInput, Problem
 
 from .api import Filters, SearchEngine
@@ -212,7 +213,6 @@ def _resolve_category(archive: "Archive", request: SearchRequest) -> SearchReque
 
 def _result(archive: "Archive", hit) -> SearchResult | None:
     from archive.errors import ArchiveError
-    from archive.ingest import mask_id_numbers
 
     try:
         entry = archive.entry(hit.doc_id)

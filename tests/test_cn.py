@@ -721,3 +721,25 @@ def test_fakes_are_deterministic_and_not_real_seed_people():
     if seeds.is_dir():
         text = "".join(p.read_text(encoding="utf-8") for p in seeds.glob("*.txt"))
         assert [name for name in FAKE_NAMES if name in text] == []
+
+
+# ───────────────────────────── masking ID numbers in free text ─────────────────────────────
+
+
+def test_mask_id_numbers_replaces_only_checksum_valid_numbers():
+    valid = fake_id_number(7, date(1990, 3, 1), male=True)
+    wrong_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    text = f"乙方身份证号{valid}，账号{wrong_check}，合同编号BJRBJ2021010，电话010-55585416"
+    masked = cn.mask_id_numbers(text)
+    assert valid not in masked
+    assert cn.ID_PLACEHOLDER in masked
+    assert wrong_check in masked  # not an ID number: an account may look like one
+    assert "BJRBJ2021010" in masked and "010-55585416" in masked
+
+
+def test_mask_id_numbers_leaves_longer_digit_runs_and_lowercase_x():
+    valid = fake_id_number(3, date(1985, 12, 31), male=False)
+    assert cn.mask_id_numbers("9" + valid) == "9" + valid  # part of a longer number
+    if valid.endswith("X"):
+        assert valid.lower() not in cn.mask_id_numbers(valid.lower())
+    assert cn.mask_id_numbers(None) == "" and cn.mask_id_numbers("") == ""

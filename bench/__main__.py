@@ -24,6 +24,13 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}"
 
 
+def _ratio(ratio: float | None) -> str:
+    """Two decimals, or three significant digits for ratios far below one (0.0044×, not 0.00×)."""
+    if not ratio:
+        return "-"
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--large", action="store_true", help="also run the large sizes (slow)")
@@ -45,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [
         [m.area, m.name, f"{_fmt(m.value)} {m.unit}", f"{_fmt(m.baseline)} {m.unit}" if m.baseline else "-",
-         m.baseline_name or "-", f"{m.ratio:.2f}×" if m.ratio else "-", m.target or "-",
+         m.baseline_name or "-", _ratio(m.ratio), m.target or "-",
          {True: "ok", False: "MISSED", None: "-"}[m.ok], m.note]
         for m in results
     ]

@@ -7,7 +7,8 @@ Each package has one base error (``docgen.errors.DocgenError`` here, ``archive.e
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,40 @@ class Problem:
         found = f"；现值：{self.value}" if self.value is not None else ""
         return f"{where}：{self.message}{found}"
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def under(self, prefix: str, sep: str = ".") -> "Problem":
+        """The same problem, its path placed under ``prefix`` (``contract.money.total``)."""
+        return replace(self, path=f"{prefix}{sep}{self.path}")
+
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def errors_of(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that block the operation."""
+    return [p for p in problems if p.is_error]
+
+
+def warnings_of(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that are shown and do not block."""
+    return [p for p in problems if not p.is_error]
+
+
+class HasProblems:
+    """For results with a ``problems`` list: its ``errors`` and ``warnings``."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_of(self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return warnings_of(self.problems)
 
 
 class DocgenError(Exception):

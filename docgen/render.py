@@ -32,7 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from docgen import cn
-from docgen.errors import DocgenError, InvalidInput, MissingTool, Problem
+from docgen.errors import DocgenError, HasProblems, InvalidInput, MissingTool, Problem, errors_of
 from docgen.fsutil import atomic_write_bytes
 from docgen.kinds.base import Kind, get_kind
 from docgen.kinds.common import validate
@@ -285,19 +285,11 @@ class RenderResult:
 
 
 @dataclass
-class CheckResult:
+class CheckResult(HasProblems):
     """What ``check`` found: every problem (errors and warnings) and the derived values."""
 
     problems: list[Problem]
     derived: dict[str, Any]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
 
     @property
     def ok(self) -> bool:
@@ -305,7 +297,7 @@ class CheckResult:
 
 
 @dataclass
-class Job:
+class Job(HasProblems):
     """The shared context the stages work on."""
 
     kind: Kind
@@ -319,14 +311,6 @@ class Job:
     template: Path | None = None
     document: bytes | None = None
     out_paths: list[Path] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity != "error"]
 
     def derived_dict(self) -> dict[str, Any]:
         return self.derived.model_dump() if self.derived is not None else {}
@@ -465,8 +449,7 @@ def _render_one(kind_name: str, data: Any, out: Path, pdf: bool, name: str) -> B
         result = render(kind_name, data, out, pdf=pdf)
     except InvalidInput as error:
         found = error.problems or [Problem("（整个文件）", "", error.message)]
-        return BatchItem(name, problems=[Problem(f"{name}: {p.path}", p.label, p.message, p.value, p.severity)
-                                         for p in found])
+        return BatchItem(name, problems=[p.under(name, ": ") for p in found])
     return BatchItem(name, result.out_paths, result.warnings)
 
 
@@ -500,7 +483,7 @@ def batch(kind: str | Kind, source: str | os.PathLike, out_dir: str | os.PathLik
         workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
         items = _run_batch(the_kind.name, jobs, [staging / n for n in names], pdf, workers, progress)
         problems = [p for item in items for p in item.problems]
-        errors = [p for p in problems if p.severity == "error"]
+        errors = errors_of(problems)
         if errors:
             raise InvalidInput(f"批量数据有 {len(errors)} 处错误，未生成任何文件", problems)
         return BatchResult([_publish(item, staging, target) for item in items])

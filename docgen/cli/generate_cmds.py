@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from docgen.cli.common import command_errors, emit, output_options, print_problems, table, to_json
-from docgen.errors import InvalidInput, Problem
+from docgen.errors import InvalidInput, Problem, errors_of, warnings_of
 
 
 def _problem_dicts(problems: list[Problem]) -> list[dict]:
@@ -53,8 +53,7 @@ def check_command(kind: str, data: Path, as_json: bool) -> None:
     except InvalidInput as error:
         if not as_json:
             raise
-        errors = [p for p in error.problems if p.severity == "error"]
-        warnings = [p for p in error.problems if p.severity != "error"]
+        errors, warnings = errors_of(error.problems), warnings_of(error.problems)
         click.echo(to_json({"ok": False, "message": error.message, "errors": _problem_dicts(errors),
                             "warnings": _problem_dicts(warnings)}))
         sys.exit(error.exit_code)
@@ -93,8 +92,7 @@ def batch_command(kind: str, source: Path, out_dir: Path, pdf: bool, workers: in
     finally:
         if bar:
             bar[0].close()
-    warnings = [Problem(f"{item.name}: {w.path}", w.label, w.message, w.value, w.severity)
-                for item in result.items for w in item.warnings]
+    warnings = [w.under(item.name, ": ") for item in result.items for w in item.warnings]
     if not as_json:
         print_problems(warnings)
     emit({"count": len(result.items), "outputs": result.out_paths, "warnings": _problem_dicts(warnings)}, as_json,

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Callable, ClassVar
 from pydantic import BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema, field_validator
 
 from docgen import cn
-from docgen.errors import Problem
+from docgen.errors import Problem, errors_of
 from docgen.kinds.base import Annex, Clause, Kind, get_kind
 from docgen.kinds.common import CnDate, DocModel, F, Party, PositiveMoney, validate
 from docgen.kinds.contract import ContractDerived, ContractModel, StaffMember
@@ -248,8 +248,7 @@ def contract_errors(model: Any) -> list[Problem]:
         return []
     kind = get_kind("contract")
     found = _memo(contract, "problems", lambda: kind.check(contract, facts(model).derived))
-    return [Problem(f"contract.{p.path}", p.label, p.message, p.value, p.severity)
-            for p in found if p.severity == "error"]
+    return [p.under("contract") for p in errors_of(found)]
 
 
 # ───────────────────────────── small shared helpers ─────────────────────────────

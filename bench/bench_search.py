@@ -119,7 +119,7 @@ def _quality(r: Run) -> str:
 def _ground_truth(docs) -> dict[str, set[str]]:
     """Documents matching each query by the documented semantics (exact substrings, AND, NOT)."""
     from index.engine import content_of
-    from index.query import AllOf, AnyOf, Everything, Match, Without, parse
+    from index.query import AnyOf, Everything, Match, Without, parse
 
     contents = {d.doc_id: content_of(d) for d in docs}
     every = set(contents)

@@ -13,7 +13,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from archive import Archive
 
@@ -25,14 +24,6 @@ DOCGEN = [str(Path(sys.executable).with_name("docgen"))]  # the installed consol
 def make_archive(home: Path, fonds: str = FONDS) -> Archive:
     """A new archive in ``home`` on the cheap test KDF profile."""
     return Archive.init(home, PASSPHRASE, fonds=fonds, kdf="test", actor="测试员")
-
-
-@pytest.fixture
-def arc(tmp_path):
-    """A fresh, open archive in ``tmp_path/home``; closed after the test."""
-    archive = make_archive(tmp_path / "home")
-    yield archive
-    archive.close()
 
 
 def weekly(n: int = 10, **extra) -> dict:
@@ -65,17 +56,8 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes(text: str) -> bytes:
-    """A small, valid one-page PDF with an ASCII text line (pypdf reads it)."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A small, valid PDF from numbered object bodies (1 = the catalog), with its xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -87,6 +69,20 @@ def pdf_bytes(text: str) -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def pdf_bytes(text: str) -> bytes:
+    """A small, valid one-page PDF with an ASCII text line (pypdf reads it)."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return pdf_from_objects(objects)
 
 
 PNG_1PX = bytes.fromhex(

@@ -18,3 +18,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "pdf" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def arc(tmp_path):
+    """A fresh, open archive in ``tmp_path/home`` (cheap test KDF); closed after the test."""
+    from tests.archive_helpers import make_archive
+
+    archive = make_archive(tmp_path / "home")
+    yield archive
+    archive.close()

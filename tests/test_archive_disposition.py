@@ -10,7 +10,7 @@ import pytest
 
 from archive import DestroyFailed, Destroyed, InvalidMeta
 from archive.disposition import NotOnHold, expiry
-from tests.archive_helpers import arc, weekly  # noqa: F401 (fixture)
+from tests.archive_helpers import weekly
 
 
 def test_expiry_counts_from_the_end_of_the_year():

@@ -9,7 +9,7 @@ from archive import Archive, ArchiveError, Tampered, Unauthenticated, UnknownDoc
 from archive.audit import AuditLog
 from archive.catalog import Catalog
 from archive.store import RESERVED_PURPOSES
-from tests.archive_helpers import PASSPHRASE, arc, make_archive, weekly  # noqa: F401 (fixture)
+from tests.archive_helpers import PASSPHRASE, make_archive, weekly
 
 NOTES = """
 CREATE TABLE IF NOT EXISTS svc_notes (

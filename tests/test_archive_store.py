@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from archive import AddItem, Archive, Destroyed, InvalidMeta, ListQuery, Tampered, UnknownDocument
+from archive import AddItem, Archive, Destroyed, InvalidMeta, ListQuery, UnknownDocument
 from archive.errors import AlreadyInitialized, NotAnArchive
-from tests.archive_helpers import PASSPHRASE, arc, docx_bytes, make_archive, weekly  # noqa: F401 (fixture)
+from tests.archive_helpers import PASSPHRASE, docx_bytes, make_archive, weekly
 
 
 def test_init_lays_out_a_private_home(tmp_path):

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from archive import Archive, Tampered
-from tests.archive_helpers import PASSPHRASE, PNG_1PX, arc, docx_bytes, pdf_bytes, weekly, xlsx_bytes  # noqa: F401
+from tests.archive_helpers import PASSPHRASE, PNG_1PX, docx_bytes, pdf_bytes, weekly, xlsx_bytes
 
 
 def codes(report, severity="error"):

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from index.extract import extract_text
+from tests.archive_helpers import pdf_from_objects
 
 
 def _docx_bytes(build) -> bytes:
@@ -85,23 +86,8 @@ def test_text_files_in_the_encodings_offices_use(encoding):
     assert extract_text(text.encode(encoding), "通知.txt").text == text
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A small, valid PDF from numbered object bodies (1 = catalog)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _page_pdf(content: bytes, resources: bytes, extra: list[bytes] = ()) -> bytes:
-    return _pdf([
+    return pdf_from_objects([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources " + resources + b" /Contents 4 0 R >>",

@@ -13,7 +13,7 @@ from archive.handover_duties import DEFAULT_DUTIES
 from archive.projects import ProjectExists, ProjectRegister, UnknownProject, load_project_file, project_from_data
 from docgen.errors import InvalidInput
 from docgen.kinds.base import templates_dir
-from tests.archive_helpers import arc, plaintext_hits  # noqa: F401 - fixture
+from tests.archive_helpers import plaintext_hits
 
 VENDOR = "北京示例信息技术有限公司"
 PROJECT = {"code": "JFLH", "name": "示例积分系统运行维护服务", "vendor": VENDOR, "client": "北京市示例局",

@@ -74,16 +74,21 @@ def _docx(data: bytes) -> tuple[str, int | None]:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    parts: list[str] = []
     seen_parts: set[int] = set()
-    for section in document.sections:
-        for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+
+    def unique(parts) -> list[str]:
+        out: list[str] = []
+        for part in parts:
             if part.is_linked_to_previous or id(part.part) in seen_parts:
                 continue
             seen_parts.add(id(part.part))
-            parts.extend(_block_text(part))
-    parts.extend(_block_text(document))
-    parts.extend(_docx_extra_text(data))
+            out.extend(_block_text(part))
+        return out
+
+    headers = unique(p for s in document.sections for p in (s.header, s.first_page_header))
+    footers = unique(p for s in document.sections for p in (s.footer, s.first_page_footer))
+    # Footers (page numbers) last, so snippets of the opening text start with the text.
+    parts = [*headers, *_block_text(document), *_docx_extra_text(data), *footers]
     return "\n\n".join(p.strip() for p in parts if p.strip()), _docx_pages(data)
 
 

@@ -141,3 +141,10 @@ def test_broken_files_are_unreadable_not_fatal():
     assert extract_text(b"PK\x03\x04 broken", "坏.docx").status == "unreadable"
     assert extract_text(b"%PDF-1.4 nothing", "坏.pdf").status in ("unreadable", "empty")
     assert extract_text(b"not a workbook", "坏.xlsx").status == "unreadable"
+
+
+def test_docx_header_first_footer_last():
+    """Page numbers in a footer must not open every snippet of a document's first lines."""
+    text = extract_text(_docx_bytes(_contract), "合同.docx").text
+    assert text.index("页眉：示例合同") < text.index("第一条 保密义务") < text.index("文本框里的印章说明")
+    assert text.rstrip().endswith("页脚：第1页")

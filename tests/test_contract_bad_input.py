@@ -160,6 +160,23 @@ def test_id_numbers_are_masked_in_problems():
     assert "110105198803126556" not in problem.as_line()
 
 
+@pytest.mark.parametrize("change,path", [
+    (lambda staff: staff.update(idnumber=staff.pop("id_number")), "staff[0].idnumber"),
+    (lambda staff: staff.update(name=f"{staff['name']}（身份证{staff['id_number']}）"), "staff[0].name"),  # too long
+], ids=["misspelt-key", "typed-into-another-field"])
+def test_an_id_number_under_another_field_is_masked_too(change, path):
+    """GIVEN an ID number under a field not called id_number (a typo in the key, or pasted into the name)
+    WHEN the data is refused THEN the problem line does not carry the number."""
+    data = copy.deepcopy(BASE)
+    number = data["staff"][0]["id_number"]
+    change(data["staff"][0])
+    with pytest.raises(InvalidInput) as caught:
+        check("contract", data)
+    lines = [p.as_line() for p in caught.value.problems if p.path == path]
+    assert lines and "［身份证号］" in lines[0]
+    assert number not in "".join(p.as_line() for p in caught.value.problems)
+
+
 def test_float_money_from_yaml_names_the_fix(tmp_path):
     """PyYAML reads an unquoted 1038000.00 as a float: the message says to quote it."""
     text = SAMPLE.read_text(encoding="utf-8").replace('total: "1038000.00"', "total: 1038000.00")

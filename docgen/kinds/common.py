@@ -466,7 +466,7 @@ def _found(err: dict, path: str) -> str | None:
         return None
     if path.endswith("id_number"):
         return mask_id(value)
-    text = str(value)
+    text = cn.mask_id_numbers(str(value))  # an ID number under a misspelt key or in another field
     return text if len(text) <= 80 else text[:77] + "…"
 
 

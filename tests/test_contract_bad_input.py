@@ -104,6 +104,7 @@ CASES = [
     ("sla-hours-mismatch", set_("sla.onsite.break_hours", 0), "sla.onsite", "驻场服务时间",
      "5×8 表示每天 8 小时，但 08:30–17:30（扣除午休 0 小时）是 9 小时"),
     ("sla-bad-pattern", set_("sla.hotline.pattern", "全天"), "sla.hotline.pattern", "服务时间模式", "天数×小时数"),
+    ("sla-unquoted-clock", set_("sla.onsite.end", 1050), "sla.onsite.end", "结束时间", "请加引号"),  # YAML: 17:30 → 1050
     ("dispute-unknown", set_("dispute.method", "mediation"), "dispute.method", "争议解决方式", "应为以下之一"),
 ]
 

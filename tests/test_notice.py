@@ -157,8 +157,9 @@ def test_deduction_above_total_and_float_deduction():
 def test_unquoted_time_and_wrong_type_all_at_once():
     lines = errors_of("notice", notice(incident={**notice()["incident"], "time": 560, "type": "事故"},
                              number={"year": 2023, "seq": 0}))
-    assert [line.split("：")[0] for line in lines] == ["number.seq（序号）", "incident（问题情况）"]
-    assert "发生时间请加引号" in lines[1]
+    assert [line.split("：")[0] for line in lines] == ["number.seq（序号）", "incident.type（问题类型）",
+                                                       "incident.time（发生时间）"]
+    assert "时间请加引号" in lines[2]
 
 
 def test_year_of_number_differs_from_issue_date_is_a_warning():

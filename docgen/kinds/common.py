@@ -120,6 +120,21 @@ CnDate = Annotated[date, BeforeValidator(_date)]
 """A calendar date written ``YYYY-MM-DD``; impossible dates (2023-02-30) are refused."""
 
 
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _clock(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads an unquoted 9:20 as 560
+        raise ValueError("时间请加引号写成字符串，例如 \"09:20\"（不加引号的 9:20 会被 YAML 读成数字）")
+    if not isinstance(value, str) or not _CLOCK.match(value.strip()):
+        raise ValueError("时间应写成 HH:MM（请加引号，如 \"08:30\"）")
+    return value.strip()
+
+
+Clock = Annotated[str, BeforeValidator(_clock)]
+"""A time of day written ``"HH:MM"``; an unquoted ``9:20`` (a YAML number) is refused with the fix."""
+
+
 def _postcode(value: Any) -> str:
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not re.fullmatch(r"\d{6}", text):

@@ -26,6 +26,7 @@ from docgen.kinds.base import (
     Annex, Clause, ClauseSpec, Kind, Layout, get_kind, number_annexes, number_clauses, register,
 )
 from docgen.kinds.common import (
+    Clock,
     CnDate,
     Copies,
     Dispute,
@@ -171,7 +172,6 @@ class Assessment(DocModel):
     fail_periods_to_terminate: int = F("连续不合格可解除的考核期数", 2, gt=0, le=12)
 
 
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _PATTERN = re.compile(r"^([1-7])\s*[×xX*]\s*([1-9]|1\d|2[0-4])$")
 
 
@@ -179,8 +179,8 @@ class ServiceHours(DocModel):
     """An on-site or hotline pattern such as 5×8 (08:30–17:30): D days × H hours a day."""
 
     pattern: str = F("服务时间模式")
-    start: str | None = F("开始时间", None)
-    end: str | None = F("结束时间", None)
+    start: Clock | None = F("开始时间", None)
+    end: Clock | None = F("结束时间", None)
     break_hours: Decimal = F("午休时长（小时）", Decimal(0), ge=0, le=4)
 
     @field_validator("pattern")
@@ -190,13 +190,6 @@ class ServiceHours(DocModel):
         if not match:
             raise ValueError("服务时间模式应写成 天数×小时数，如 \"5×8\"、\"7×24\"")
         return f"{match.group(1)}×{match.group(2)}"
-
-    @field_validator("start", "end")
-    @classmethod
-    def _clock(cls, value: str | None) -> str | None:
-        if value is not None and not _CLOCK.match(value):
-            raise ValueError("时间应写成 HH:MM（请加引号，如 \"08:30\"）")
-        return value
 
     @model_validator(mode="after")
     def _hours_match(self) -> "ServiceHours":

@@ -23,7 +23,7 @@ from docgen import cn
 from docgen.errors import Problem
 from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, error, facts, warning, workday_warning
 from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
-from docgen.kinds.common import CnDate, DocModel, Duration, F, PositiveMoney
+from docgen.kinds.common import Clock, CnDate, DocModel, Duration, F, PositiveMoney
 
 IssueType = Literal["重大事故", "进度偏离", "质量偏差", "其他"]
 
@@ -43,27 +43,14 @@ class Issuer(DocModel):
     chief_engineer: str = F("总监理工程师", min_length=2, max_length=20)
 
 
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
-
 class Incident(DocModel):
     """What happened: type, when, what, how far it reached."""
 
     type: IssueType = F("问题类型")
     occurred: CnDate = F("发生日期")
-    time: str | None = F("发生时间", None)
+    time: Clock | None = F("发生时间", None)
     description: str = F("问题描述", min_length=2)
     impact: str = F("影响范围", min_length=2)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _time_is_text(cls, data: Any) -> Any:
-        # YAML 1.1 reads an unquoted 9:20 as the base-60 integer 560.
-        if isinstance(data, dict) and isinstance(data.get("time"), int) and not isinstance(data.get("time"), bool):
-            raise ValueError("发生时间请加引号写成 \"09:20\"（不加引号的 9:20 会被 YAML 读成数字）")
-        if isinstance(data, dict) and isinstance(data.get("time"), str) and not _TIME.match(data["time"].strip()):
-            raise ValueError("发生时间应写成 \"HH:MM\"，例如 \"09:20\"")
-        return data
 
 
 class Basis(DocModel):
@@ -193,7 +180,7 @@ def number_text(number: NoticeNumber) -> str:
 def occurred_text(incident: Incident) -> str:
     text = cn.fmt_date(incident.occurred)
     if incident.time:
-        hour, minute = (int(part) for part in incident.time.strip().split(":"))
+        hour, minute = (int(part) for part in incident.time.split(":"))
         text += f"{hour}时{minute:02d}分" if minute else f"{hour}时"
     return text
 

@@ -2,9 +2,9 @@
 
 The pipeline is a list of named stages over one :class:`Job`; each stage reads what earlier
 stages left on the job and adds its own part. ``check`` runs the first four stages, ``render``
-all of them. Nothing is written until every check passed; the .docx is written atomically;
-the PDF comes from LibreOffice headless with a private profile per call, so conversions can
-run in parallel.
+all of them. Nothing is written until every check passed and the PDF, when asked, is made;
+the files are written atomically. The PDF comes from LibreOffice headless with a private
+profile per call, so conversions can run in parallel.
 
 Templates are rendered by docxtpl in a *sandboxed* Jinja environment with autoescaping on:
 a value such as ``{{ 7*7 }}``, ``</w:p>`` or ``&`` is printed literally and cannot break the
@@ -310,6 +310,7 @@ class Job(HasProblems):
     problems: list[Problem] = field(default_factory=list)
     template: Path | None = None
     document: bytes | None = None
+    pdf_document: bytes | None = None
     out_paths: list[Path] = field(default_factory=list)
 
     def derived_dict(self) -> dict[str, Any]:
@@ -359,21 +360,29 @@ def stage_render(job: Job) -> None:
     job.document = render_docx(job.template, job.kind.context(job.model, job.derived))
 
 
+def stage_convert(job: Job) -> None:
+    """PDF through LibreOffice, when asked, from a private copy: a failed conversion writes nothing."""
+    if job.pdf:
+        assert job.out is not None and job.document is not None
+        with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as work:
+            source = Path(work) / job.out.name
+            source.write_bytes(job.document)
+            job.pdf_document = to_pdf(source, work).read_bytes()
+
+
 def stage_write(job: Job) -> None:
-    """Write the .docx atomically."""
+    """Write the .docx, and the PDF beside it, atomically."""
     assert job.out is not None and job.document is not None
     atomic_write_bytes(job.out, job.document, mode=0o644)
     job.out_paths.append(job.out)
-
-
-def stage_convert(job: Job) -> None:
-    """PDF through LibreOffice, when asked."""
-    if job.pdf:
-        job.out_paths.append(to_pdf(job.out, job.out.parent))
+    if job.pdf_document is not None:
+        pdf = job.out.with_suffix(".pdf")
+        atomic_write_bytes(pdf, job.pdf_document, mode=0o644)
+        job.out_paths.append(pdf)
 
 
 CHECK_STAGES: tuple[Callable[[Job], None], ...] = (stage_load, stage_validate, stage_derive, stage_check)
-RENDER_STAGES: tuple[Callable[[Job], None], ...] = CHECK_STAGES + (stage_render, stage_write, stage_convert)
+RENDER_STAGES: tuple[Callable[[Job], None], ...] = CHECK_STAGES + (stage_render, stage_convert, stage_write)
 
 
 def run(job: Job, stages: Sequence[Callable[[Job], None]]) -> Job:

@@ -164,6 +164,22 @@ def test_render_with_pdf_and_no_libreoffice_writes_nothing(tmp_path, monkeypatch
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failed_pdf_conversion_writes_nothing(tmp_path, monkeypatch):
+    """GIVEN a LibreOffice that fails WHEN a document is rendered with a PDF
+    THEN the error names the failure and neither the .docx nor a PDF is left in the output folder."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    soffice = tools / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'source file could not be loaded' >&2\nexit 1\n", encoding="utf-8")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(DocgenError, match="LibreOffice 未能把 c.docx 转成 PDF：source file could not be loaded"):
+        render("contract", SAMPLE, out / "c.docx", pdf=True)
+    assert list(out.iterdir()) == []
+
+
 @pytest.mark.pdf
 def test_contract_pdf_contains_the_chinese_amounts(tmp_path):
     result = render("contract", SAMPLE, tmp_path / "contract.docx", pdf=True)

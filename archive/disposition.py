@@ -21,7 +21,7 @@ from docgen.errors import Problem
 
 from .audit import utc_now
 from .crypto import Sealer
-from .errors import ArchiveError, DestroyFailed, Destroyed, InvalidMeta, OnHold, UnknownDocument
+from .errors import ArchiveError, ConcurrentChange, DestroyFailed, Destroyed, InvalidMeta, OnHold, UnknownDocument
 from docgen.cn import mask_id_numbers
 from .meta import DocMeta
 from .models import DestructionResult, Entry
@@ -143,12 +143,15 @@ def _check_targets(arc: "Archive", refs: list[str], reason: str) -> dict[str, li
 
 
 def _recheck_under_lock(arc: "Archive", targets: dict[str, list]) -> None:
-    """Another process may have held or destroyed a target since the first check."""
-    for ref in targets:
+    """Another process may have held, destroyed or added a version to a target since the first check."""
+    for ref, checked in targets.items():
         if arc._catalog.conn.execute("SELECT 1 FROM holds WHERE ref = ?", (ref,)).fetchone():
             raise OnHold(f"{ref} 刚被冻结（法律保全），未销毁任何文件")
-        if any(r["status"] == "destroyed" for r in arc._catalog.versions(ref)):
+        versions = arc._catalog.versions(ref)
+        if any(r["status"] == "destroyed" for r in versions):
             raise Destroyed(f"{ref} 已被其他进程销毁，未销毁任何文件")
+        if [r["doc_id"] for r in versions] != [r["doc_id"] for r in checked]:
+            raise ConcurrentChange(f"{ref} 刚有新版本归档，未销毁任何文件；请重试")
 
 
 def render_record(arc: "Archive", targets: dict[str, list], reason: str, by: str, when: date) -> bytes:

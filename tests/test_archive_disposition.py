@@ -8,9 +8,10 @@ from datetime import date
 import docx
 import pytest
 
-from archive import DestroyFailed, Destroyed, InvalidMeta
+from archive import Archive, ConcurrentChange, DestroyFailed, Destroyed, InvalidMeta
+from archive import disposition
 from archive.disposition import NotOnHold, expiry
-from tests.archive_helpers import weekly
+from tests.archive_helpers import PASSPHRASE, weekly
 
 
 def test_expiry_counts_from_the_end_of_the_year():
@@ -80,6 +81,25 @@ def test_destroying_twice_is_refused(arc):
     with pytest.raises(DestroyFailed) as caught:
         arc.destroy([ref], "到期", by="张测试")
     assert "已于" in caught.value.problems[0].message
+
+
+def test_a_version_added_while_destroying_stops_the_destruction(arc, monkeypatch):
+    """GIVEN another process supersedes a 件 after destroy checked it and before destroy takes the
+    write lock WHEN destroy goes on THEN nothing is destroyed — never every version but the newest."""
+    old = arc.add(b"v1", weekly(10), filename="v1.txt")
+    render = disposition.render_record
+
+    def render_then_supersede(*args, **kwargs):
+        record = render(*args, **kwargs)
+        with Archive.open(arc.home.root, PASSPHRASE) as other:
+            other.add(b"v2", weekly(10), filename="v2.txt", supersedes=old.ref)
+        return record
+
+    monkeypatch.setattr(disposition, "render_record", render_then_supersede)
+    with pytest.raises(ConcurrentChange):
+        arc.destroy([old.ref], "到期", by="张测试")
+    assert [v.status for v in arc.versions(old.ref)] == ["superseded", "current"]
+    assert "destroy" not in [e.action for e in arc.log()]
 
 
 def test_hold_and_release(arc):

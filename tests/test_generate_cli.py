@@ -66,6 +66,16 @@ def test_check_lists_every_error(tmp_path):
     ]
 
 
+def test_errors_are_listed_before_warnings(tmp_path):
+    """GIVEN a warning found by an earlier check step than an error WHEN the data is refused
+    THEN the error line comes first, as ``print_problems`` promises."""
+    data = bad_sample(tmp_path, "expiry: 2023-12-12", "expiry: 2023-06-30")
+    data.write_text(data.read_text(encoding="utf-8").replace("start: 2022-12-13", "start: 2022-12-01"),
+                    encoding="utf-8")
+    tags = [line.split("]")[0] for line in run("check", "contract", data).stderr.splitlines()[1:]]
+    assert tags == ["  [错误", "  [警告", "  [警告"]
+
+
 def test_check_json_on_errors(tmp_path):
     data = bad_sample(tmp_path, "pct: 100", "pct: 90")
     result = run("check", "contract", data, "--json")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 
 import click
 
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, errors_of, warnings_of
 
 DEFAULT_HOME = "./docgen-data"
 
@@ -76,9 +76,9 @@ def table(rows: list[list[Any]], headers: list[str]) -> str:
 def print_problems(problems: list[Problem], stream=None) -> None:
     """Errors first, then warnings, one per line."""
     stream = stream or sys.stderr
-    for p in problems:
-        tag = "错误" if p.severity == "error" else "警告"
-        click.echo(f"  [{tag}] {p.as_line()}", file=stream)
+    for tag, chosen in (("错误", errors_of(problems)), ("警告", warnings_of(problems))):
+        for p in chosen:
+            click.echo(f"  [{tag}] {p.as_line()}", file=stream)
 
 
 class CommandFailed(click.ClickException):

@@ -5,7 +5,8 @@ once the package is open:
 
 1. **封装** — what the path is; a transport-encrypted package is unwrapped with its passphrase.
 2. **解压安全** — for a .zip, before a byte is written: no absolute paths, no ``..``, no
-   backslashes or drive letters, no symlinks, no duplicates, everything under one folder,
+   backslashes or drive letters, no symlinks, no duplicates, no name that is both a file and a
+   folder, everything under one folder,
    at most ``max_members`` entries and ``max_bytes`` uncompressed (declared sizes, a cap on the
    compression ratio, and the bytes actually inflated are all counted: a lying header cannot
    sneak a zip bomb past). Any failure here and nothing is extracted.
@@ -116,6 +117,7 @@ def zip_problems(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[str,
     if len(members) > limits.max_members:
         return [("(zip)", f"条目过多：{len(members)} 个，上限 {limits.max_members}")]
     seen: set[str] = set()
+    files: dict[str, str] = {}  # normalised path of each file member → its name in the zip
     tops: set[str] = set()
     total = 0
     for info in members:
@@ -127,10 +129,14 @@ def zip_problems(archive: zipfile.ZipFile, limits: ZipLimits) -> list[tuple[str,
         if normal in seen:
             found.append((info.filename, "重复的条目"))
         seen.add(normal)
+        if not info.is_dir():
+            files[normal] = info.filename
         tops.add(PurePosixPath(normal).parts[0])
         total += info.file_size
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             found.append((info.filename, f"压缩比异常（{info.file_size} / {info.compress_size}），疑似压缩炸弹"))
+    folders = {parent.as_posix() for name in seen for parent in PurePosixPath(name).parents}
+    found.extend((files[name], "文件与目录同名（其下还有其他条目）") for name in sorted(folders & files.keys()))
     if total > limits.max_bytes:
         found.append(("(zip)", f"解压后共 {total} 字节，超过上限 {limits.max_bytes}，疑似压缩炸弹"))
     if len(tops) > 1:
@@ -326,6 +332,9 @@ def verify_zip(zip_path: Path, result: VerifyResult, limits: ZipLimits, workdir:
         return result
     except _TooBig:
         result.add("unzip", zip_path.name, f"解压出的数据超过上限 {limits.max_bytes} 字节，疑似压缩炸弹；已停止")
+        return result
+    except OSError as error:  # a name this file system cannot hold, and the like: a finding, not a crash
+        result.add("unzip", zip_path.name, f"无法解压（{type(error).__name__}: {error.strerror}）")
         return result
     bag_dir = _bag_in(workdir)
     if bag_dir is None:

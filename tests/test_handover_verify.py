@@ -155,6 +155,19 @@ def test_a_symlink_in_a_zip_is_refused(tmp_path):
     assert lines(verify_package(package)) == ["P/data/passwd（解压安全）：符号链接"]
 
 
+def test_a_member_that_is_both_a_file_and_a_folder_is_refused_not_a_crash(tmp_path):
+    package = evil_zip(tmp_path / "clash.zip", [("P/bagit.txt", b"x"), ("P/data", b"file"), ("P/data/x.txt", b"y")])
+    assert lines(verify_package(package, scratch=tmp_path)) == ["P/data（解压安全）：文件与目录同名（其下还有其他条目）"]
+    assert [p.name for p in tmp_path.iterdir()] == ["clash.zip"]
+
+
+def test_a_member_the_file_system_cannot_hold_is_reported_not_a_crash(tmp_path):
+    package = evil_zip(tmp_path / "long.zip", [("P/bagit.txt", b"x"), ("P/" + "长" * 300 + ".txt", b"y")])
+    found = lines(verify_package(package, scratch=tmp_path))
+    assert len(found) == 1 and found[0].startswith("long.zip（解压安全）：无法解压（OSError")
+    assert [p.name for p in tmp_path.iterdir()] == ["long.zip"]
+
+
 def test_a_zip_bomb_is_refused_before_extraction(tmp_path):
     package = evil_zip(tmp_path / "bomb.zip", [("P/data/zeros.bin", bytes(30 * 1024 * 1024))])
     assert package.stat().st_size < 100_000

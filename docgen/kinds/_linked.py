@@ -22,7 +22,6 @@ from typing import Annotated, Any, Callable, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ValidationInfo, WithJsonSchema, field_validator
 
-from docgen import cn
 from docgen.errors import Problem, errors_of
 from docgen.kinds.base import Annex, Clause, Kind, get_kind
 from docgen.kinds.common import CnDate, DocModel, F, Party, PositiveMoney, validate
@@ -263,19 +262,3 @@ class Signer(BaseModel):
 
 def signer(party: Party) -> Signer:
     return Signer(name=party.name, signatory=party.signatory)
-
-
-def workday_warning(path: str, label: str, day: date, what: str) -> list[Problem]:
-    """A warning when ``day`` is a weekend or holiday on the State Council calendar."""
-    info = cn.day_info(day)
-    if info.is_workday:
-        return []
-    return [Problem(path, label, f"{what}是{info.label}，不是工作日", str(day), severity="warning")]
-
-
-def error(path: str, label: str, message: str, value: object = None) -> Problem:
-    return Problem(path, label, message, None if value is None else str(value))
-
-
-def warning(path: str, label: str, message: str, value: object = None) -> Problem:
-    return Problem(path, label, message, None if value is None else str(value), severity="warning")

@@ -23,9 +23,9 @@ from pydantic import BaseModel, BeforeValidator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, error, facts, warning, workday_warning
+from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, facts
 from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
-from docgen.kinds.common import CnDate, DocModel, Duration, F, PositiveMoney, Pct
+from docgen.kinds.common import CnDate, DocModel, Duration, F, PositiveMoney, Pct, error, warning, workday_warning
 
 # ───────────────────────────── grades (seed 003 附件4 说明) ─────────────────────────────
 

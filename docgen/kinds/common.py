@@ -380,6 +380,27 @@ class Duration(DocModel):
         raise ValueError("以小时或分钟计的期限不能换算成日期")
 
 
+# ───────────────────────────── problems a kind's checks report ─────────────────────────────
+
+
+def error(path: str, label: str, message: str, value: object = None) -> Problem:
+    """A problem that blocks rendering."""
+    return Problem(path, label, message, None if value is None else str(value))
+
+
+def warning(path: str, label: str, message: str, value: object = None) -> Problem:
+    """A questionable fact, shown to the user; rendering goes on."""
+    return Problem(path, label, message, None if value is None else str(value), severity="warning")
+
+
+def workday_warning(path: str, label: str, day: date, what: str) -> list[Problem]:
+    """A warning when ``day`` is a weekend or holiday on the State Council calendar."""
+    info = cn.day_info(day)
+    if info.is_workday:
+        return []
+    return [warning(path, label, f"{what}是{info.label}，不是工作日", day)]
+
+
 # ───────────────────────────── validation errors → problems ─────────────────────────────
 
 _MESSAGES = {

@@ -38,6 +38,9 @@ from docgen.kinds.common import (
     Party,
     Pct,
     PositiveMoney,
+    error,
+    warning,
+    workday_warning,
 )
 
 # ───────────────────────────── input model ─────────────────────────────
@@ -612,34 +615,26 @@ register(ContractKind)
 # ───────────────────────────── checks ─────────────────────────────
 
 
-def _error(path: str, label: str, message: str, value: object = None) -> Problem:
-    return Problem(path, label, message, None if value is None else str(value))
-
-
-def _warning(path: str, label: str, message: str, value: object = None) -> Problem:
-    return Problem(path, label, message, None if value is None else str(value), severity="warning")
-
-
 def _check_money(model: ContractModel, derived: ContractDerived) -> list[Problem]:
     problems = []
     total = model.money.total
     if model.money.fee_items and derived.fee_total != total:
-        problems.append(_error("money.fee_items", "服务费清单",
+        problems.append(error("money.fee_items", "服务费清单",
                                f"服务费清单合计 {cn.fmt_cny(derived.fee_total)} 不等于合同总价 {cn.fmt_cny(total)}"))
     paid = sum((p.amount for p in derived.payments), Decimal(0))
     if paid != total:  # cannot happen while the last instalment takes the rounding; kept as a guard
-        problems.append(_error("money.instalments", "付款节点", f"各期金额之和 {paid} 不等于合同总价 {total}"))
+        problems.append(error("money.instalments", "付款节点", f"各期金额之和 {paid} 不等于合同总价 {total}"))
     award = model.procurement.award_amount if model.procurement else None
     if award is not None and award != total:
-        problems.append(_error("procurement.award_amount", "中标（成交）金额",
+        problems.append(error("procurement.award_amount", "中标（成交）金额",
                                f"中标金额 {cn.fmt_cny(award)} 与合同总价 {cn.fmt_cny(total)} 不一致"))
     periods, fees = model.service.periods, model.money.fee_items
     if len(periods) > 1 and fees and len(fees) != len(periods):
-        problems.append(_error("money.fee_items", "服务费清单",
+        problems.append(error("money.fee_items", "服务费清单",
                                f"服务费清单有 {len(fees)} 项，服务期间表有 {len(periods)} 项，应一一对应"))
     for n, item in enumerate(model.money.instalments):
         if item.year is not None and item.year < model.signing.date.year:
-            problems.append(_error(f"money.instalments[{n}].year", "年内支付年度",
+            problems.append(error(f"money.instalments[{n}].year", "年内支付年度",
                                    f"付款年度早于签订年度 {model.signing.date.year}", item.year))
     return problems
 
@@ -650,23 +645,23 @@ def _check_dates(model: ContractModel, derived: ContractDerived) -> list[Problem
     for n, (period, row) in enumerate(zip(model.service.periods, derived.periods)):
         path = f"service.periods[{n}]"
         if row.end < row.start:
-            problems.append(_error(f"{path}.end", "服务止日期", f"服务止日期早于服务起日期 {row.start}", row.end))
+            problems.append(error(f"{path}.end", "服务止日期", f"服务止日期早于服务起日期 {row.start}", row.end))
         if period.end is not None and period.months is not None:
             expected = cn.service_end(period.start, period.months)
             if period.end != expected:
-                problems.append(_error(f"{path}.end", "服务止日期",
+                problems.append(error(f"{path}.end", "服务止日期",
                                        f"与服务月数不一致：{period.start} 起 {period.months} 个月应止于 {expected}",
                                        period.end))
         if row.start < signed:
-            problems.append(_warning(f"{path}.start", "服务起日期",
+            problems.append(warning(f"{path}.start", "服务起日期",
                                      f"服务期间早于合同签订日期 {signed} 开始（合同溯及既往）", row.start))
     procurement = model.procurement
     if procurement and procurement.notice_date:
         if procurement.notice_date > signed:
-            problems.append(_error("procurement.notice_date", "通知书日期",
+            problems.append(error("procurement.notice_date", "通知书日期",
                                    f"{procurement.notice}日期晚于合同签订日期 {signed}", procurement.notice_date))
         elif procurement.sign_within and procurement.sign_within.after(procurement.notice_date) < signed:
-            problems.append(_warning("signing.date", "签订日期",
+            problems.append(warning("signing.date", "签订日期",
                                      f"超过{procurement.notice}规定的签约期限（{procurement.sign_within.text}）", signed))
     return problems
 
@@ -675,23 +670,23 @@ def _check_bond(model: ContractModel, derived: ContractDerived) -> list[Problem]
     problems = []
     bond = model.bond
     if model.effective == "sign_seal_bond" and bond is None:
-        problems.append(_error("effective", "生效条件", "生效条件要求递交履约担保，但合同没有履约担保（bond）"))
+        problems.append(error("effective", "生效条件", "生效条件要求递交履约担保，但合同没有履约担保（bond）"))
     if bond is None:
         return problems
     if bond.expiry is not None and bond.expiry < derived.service_end:
-        problems.append(_error("bond.expiry", "保函有效截止日",
+        problems.append(error("bond.expiry", "保函有效截止日",
                                f"履约保函在服务期结束（{derived.service_end}）之前失效", bond.expiry))
     due = derived.bond_due_date
     for n, item in enumerate(model.money.instalments):
         needs_bond = "保函" in item.condition or "保证金" in item.condition
         if needs_bond and item.year is not None and due is not None and due > date(item.year, 12, 31):
-            problems.append(_warning(f"money.instalments[{n}]", "付款节点",
+            problems.append(warning(f"money.instalments[{n}]", "付款节点",
                                      f"付款以收到{bond.form}为条件且须于 {item.year} 年内支付，"
                                      f"但{bond.form}的提交期限 {due} 已在次年"))
     wrong_form = "履约保证金" if bond.form == "履约保函" else "履约保函"
     for n, item in enumerate(model.money.instalments):
         if wrong_form in item.condition:
-            problems.append(_error(f"money.instalments[{n}].condition", "付款条件",
+            problems.append(error(f"money.instalments[{n}].condition", "付款条件",
                                    f"合同约定的是{bond.form}，付款条件却写了{wrong_form}", item.condition))
     return problems
 
@@ -700,20 +695,20 @@ def _check_parties(model: ContractModel, derived: ContractDerived) -> list[Probl
     problems = []
     a, b = model.party_a, model.party_b
     if a.name == b.name:
-        problems.append(_error("party_b.name", "名称", "甲方与乙方名称相同", b.name))
+        problems.append(error("party_b.name", "名称", "甲方与乙方名称相同", b.name))
     if a.short_name and b.short_name and a.short_name == b.short_name:
-        problems.append(_error("party_b.short_name", "简称", "甲方与乙方简称相同", b.short_name))
+        problems.append(error("party_b.short_name", "简称", "甲方与乙方简称相同", b.short_name))
     for side, party in (("party_a", a), ("party_b", b)):
         other = b if party is a else a
         if party.short_name and other.name.find(party.short_name) >= 0 and party.short_name != party.name:
-            problems.append(_warning(f"{side}.short_name", "简称", f"简称也出现在对方名称“{other.name}”中",
+            problems.append(warning(f"{side}.short_name", "简称", f"简称也出现在对方名称“{other.name}”中",
                                      party.short_name))
     # One source per name: free text that spells a party differently from its record.
     for path, label, text in _free_texts(model):
         for side, party in (("party_a", a), ("party_b", b)):
             for variant in _name_variants(party.name):
                 if variant in text and party.name not in text:
-                    problems.append(_warning(path, label, f"文字中的单位名称“{variant}”与{_side(side)}名称"
+                    problems.append(warning(path, label, f"文字中的单位名称“{variant}”与{_side(side)}名称"
                                                         f"“{party.name}”不一致；请只在 {side}.name 中写一次", text[:40]))
     return problems
 
@@ -747,10 +742,10 @@ def _check_staff(model: ContractModel, derived: ContractDerived) -> list[Problem
     seen: dict[str, int] = {}
     for n, member in enumerate(model.staff):
         if member.name in seen:
-            problems.append(_error(f"staff[{n}].name", "姓名", f"与 staff[{seen[member.name]}] 重名", member.name))
+            problems.append(error(f"staff[{n}].name", "姓名", f"与 staff[{seen[member.name]}] 重名", member.name))
         seen.setdefault(member.name, n)
     if model.staff and "staff" not in {a.key for a in model.annexes}:
-        problems.append(_error("annexes", "附件", "有项目人员名单（staff），但附件中没有 staff（项目人员名单）"))
+        problems.append(error("annexes", "附件", "有项目人员名单（staff），但附件中没有 staff（项目人员名单）"))
     return problems
 
 
@@ -758,22 +753,19 @@ def _check_annexes(model: ContractModel, derived: ContractDerived) -> list[Probl
     problems = []
     keys = [a.key for a in model.annexes]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.append(_error("annexes", "附件", f"附件 {key} 重复"))
+        problems.append(error("annexes", "附件", f"附件 {key} 重复"))
     for key in REQUIRED_ANNEXES[model.layout]:
         if key not in keys:
-            problems.append(_error("annexes", "附件", f"合同条文引用了附件 {key}，但附件清单中没有"))
+            problems.append(error("annexes", "附件", f"合同条文引用了附件 {key}，但附件清单中没有"))
     if "staff" in keys and not model.staff:
-        problems.append(_error("staff", "项目人员名单", "附件中有项目人员名单，但 staff 为空"))
+        problems.append(error("staff", "项目人员名单", "附件中有项目人员名单，但 staff 为空"))
     if "fees" in keys and not model.money.fee_items:
-        problems.append(_error("money.fee_items", "服务费清单", "附件中有服务费清单，但 fee_items 为空"))
+        problems.append(error("money.fee_items", "服务费清单", "附件中有服务费清单，但 fee_items 为空"))
     return problems
 
 
 def _warn_signing_day(model: ContractModel, derived: ContractDerived) -> list[Problem]:
-    info = cn.day_info(model.signing.date)
-    if info.is_workday:
-        return []
-    return [_warning("signing.date", "签订日期", f"签订日期是{info.label}，不是工作日", model.signing.date)]
+    return workday_warning("signing.date", "签订日期", model.signing.date, "签订日期")
 
 
 _BEIJING_POSTCODE = re.compile(r"^10\d{4}$")
@@ -783,7 +775,7 @@ def _warn_postcodes(model: ContractModel, derived: ContractDerived) -> list[Prob
     problems = []
     for side, party in (("party_a", model.party_a), ("party_b", model.party_b)):
         if party.postcode and "北京" in party.address and not _BEIJING_POSTCODE.match(party.postcode):
-            problems.append(_warning(f"{side}.postcode", "邮政编码", "地址在北京，但邮政编码不是北京的（10xxxx）",
+            problems.append(warning(f"{side}.postcode", "邮政编码", "地址在北京，但邮政编码不是北京的（10xxxx）",
                                      party.postcode))
     return problems
 

@@ -19,19 +19,9 @@ from pydantic import BaseModel, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds._linked import (
-    CheckStep,
-    FollowsContract,
-    LinkedKind,
-    Signer,
-    error,
-    facts,
-    signer,
-    warning,
-    workday_warning,
-)
+from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, Signer, facts, signer
 from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
-from docgen.kinds.common import Copies, DocModel, F
+from docgen.kinds.common import Copies, DocModel, F, error, warning, workday_warning
 
 DEFAULT_TITLE = "安全保密协议"
 

@@ -26,19 +26,9 @@ from pydantic import BaseModel
 
 from docgen import cn
 from docgen.errors import InvalidInput, Problem
-from docgen.kinds._linked import (
-    CheckStep,
-    LinkedContract,
-    LinkedKind,
-    Signer,
-    error,
-    facts,
-    resolve_contract,
-    signer,
-    workday_warning,
-)
+from docgen.kinds._linked import CheckStep, LinkedContract, LinkedKind, Signer, facts, resolve_contract, signer
 from docgen.kinds.base import BatchJob, Clause, ClauseSpec, Layout, number_clauses, register
-from docgen.kinds.common import Copies, Dispute, DocModel, F, IdNumber, mask_id, validate
+from docgen.kinds.common import Copies, Dispute, DocModel, F, IdNumber, error, mask_id, validate, workday_warning
 from docgen.kinds.contract import ContractModel, StaffMember
 
 DEFAULT_PARENT_TITLE = "保密协议"

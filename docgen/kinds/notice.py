@@ -21,9 +21,9 @@ from pydantic import BaseModel, model_validator
 
 from docgen import cn
 from docgen.errors import Problem
-from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, error, facts, warning, workday_warning
+from docgen.kinds._linked import CheckStep, FollowsContract, LinkedKind, facts
 from docgen.kinds.base import Clause, ClauseSpec, Layout, number_clauses, register
-from docgen.kinds.common import Clock, CnDate, DocModel, Duration, F, PositiveMoney
+from docgen.kinds.common import Clock, CnDate, DocModel, Duration, F, PositiveMoney, error, warning, workday_warning
 
 IssueType = Literal["重大事故", "进度偏离", "质量偏差", "其他"]
 

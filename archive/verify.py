@@ -3,7 +3,10 @@
 Phases run cheapest first and never stop early; every problem carries a hint for the repair.
 
 * 真实性 authenticity: the catalog file is sound, every row matches its keyed MAC, the audit
-  chain is unbroken, and every row has the audit entry that added it (and vice versa).
+  chain is unbroken, every row has the audit entry that added it (and vice versa), and the
+  catalog is in the state the audit log describes: no row of a destroyed 件 alive again, the
+  legal holds exactly those held and not released (a row put back from an old copy, or a hold
+  deleted, is authentic on its own; the chained log is not).
 * 完整性 integrity: every live row has its wrapped key and blob; every blob decrypts, is
   complete, matches its keyed digest and sealed-file hash; metadata and text decrypt;
   destroyed documents left nothing behind; 件号 gap-free; versions contiguous; the index
@@ -178,6 +181,25 @@ def _authenticity(phase: PhaseResult, arc: "Archive", rows, progress: Progress |
     for doc_id, ref in audited.items():
         if doc_id not in present:
             _add(phase, "row-missing", f"审计记录中的文件（{doc_id}）在目录中不存在（行被删除）", HINT_RESTORE_CATALOG, ref)
+    _check_state_against_audit(phase, conn, rows)
+
+
+def _check_state_against_audit(phase: PhaseResult, conn, rows) -> None:
+    """Destroyed 件 and legal holds as the audit log records them, against the catalog."""
+    destroyed = {r["ref"] for r in conn.execute("SELECT DISTINCT ref FROM audit WHERE action = 'destroy'")}
+    for row in rows:
+        if row["ref"] in destroyed and row["status"] != "destroyed":
+            _add(phase, "audit-mismatch", f"审计日志记录此件已销毁，目录中第 {row['version']} 版却仍可读（目录被回滚）",
+                 "查明目录为何被回滚，再运行 docgen archive destroy 销毁该件", row["ref"])
+    held: set[str] = set()
+    for entry in conn.execute("SELECT action, ref FROM audit WHERE action IN ('hold', 'release') ORDER BY seq"):
+        (held.add if entry["action"] == "hold" else held.discard)(entry["ref"])
+    present = {r["ref"] for r in conn.execute("SELECT ref FROM holds")}
+    for ref in sorted(held - present):
+        _add(phase, "hold-missing", "审计日志记录此件处于冻结，冻结记录却不在（被删除）",
+             "查明冻结记录为何被删除，用 docgen archive hold 重新冻结", ref)
+    for ref in sorted(present - held):
+        _add(phase, "hold-unaudited", "冻结记录没有对应的审计记录（在 docgen 之外写入）", HINT_RESTORE_CATALOG, ref)
 
 
 # --- 完整性 ---

@@ -188,3 +188,32 @@ def test_tombstones_are_checked(filled):
     doc_id = filled.entry(ref).doc_id
     sql(filled, "INSERT INTO doc_keys (doc_id, wrapped) VALUES (?, X'00')", doc_id)
     assert "shred-incomplete" in codes(reopen(filled).verify())
+
+
+def test_a_destroyed_document_put_back_from_a_copy_is_found(filled):
+    """GIVEN a 件 destroyed WHEN its catalog row, wrapped key and blob are put back from a copy taken
+    before (each authentic on its own) THEN verify finds the catalog contradicting the audit log."""
+    ref = filled.list()[0].ref
+    row = filled._catalog.conn.execute("SELECT * FROM documents WHERE ref = ?", (ref,)).fetchone()
+    wrapped = filled._catalog.wrapped_key(row["doc_id"])
+    blob = filled._blobs.path(row["blob"]).read_bytes()
+    filled.destroy([ref], "到期", by="张测试")
+    columns = [c for c in row.keys() if c != "doc_id"]
+    sql(filled, f"UPDATE documents SET {', '.join(f'{c} = ?' for c in columns)} WHERE doc_id = ?",
+        *[row[c] for c in columns], row["doc_id"])  # fmt: skip
+    sql(filled, "INSERT INTO doc_keys (doc_id, wrapped) VALUES (?, ?)", row["doc_id"], wrapped)
+    filled._blobs.path(row["blob"]).write_bytes(blob)
+    os.chmod(filled._blobs.path(row["blob"]), 0o600)
+    report = reopen(filled).verify()
+    assert codes(report) == ["audit-mismatch"]
+    assert [p.ref for p in report.errors] == [ref]
+
+
+def test_a_legal_hold_deleted_behind_docgens_back_is_found(filled):
+    held, other = [e.ref for e in filled.list()[:2]]
+    filled.hold(held, "诉讼保全")
+    sql(filled, "DELETE FROM holds WHERE ref = ?", held)
+    sql(filled, "INSERT INTO holds (ref, since, actor, reason) VALUES (?, '2024-01-01', 'x', X'00')", other)
+    report = reopen(filled).verify()
+    assert codes(report) == ["hold-missing", "hold-unaudited"]
+    assert sorted((p.code, p.ref) for p in report.errors) == [("hold-missing", held), ("hold-unaudited", other)]

@@ -157,6 +157,15 @@ def test_an_id_number_different_from_the_staff_row_is_an_error_and_masked():
     assert other not in "".join(lines)
 
 
+def test_an_id_number_typed_into_the_name_is_masked_in_the_error_line():
+    """GIVEN an ID number pasted into person.name WHEN the person is not found in the staff table
+    THEN the problem line shows the name with the number masked."""
+    lines = errors_of("nda-personal", nda(person={"name": f"王{RESIDENT_ID}"}))
+    assert lines[0].startswith("person.name（姓名）：不在主合同的项目人员名单")
+    assert lines[0].endswith("；现值：王［身份证号］")
+    assert RESIDENT_ID not in "".join(lines)
+
+
 def test_missing_id_number_everywhere(tmp_path):
     contract = contract_copy(tmp_path, lambda d: d["staff"][6].pop("id_number"))
     assert errors_of("nda-personal", nda(contract=str(contract))) == [

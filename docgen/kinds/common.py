@@ -10,6 +10,7 @@ ID numbers are masked wherever a value is echoed back.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
@@ -384,13 +385,13 @@ class Duration(DocModel):
 
 
 def error(path: str, label: str, message: str, value: object = None) -> Problem:
-    """A problem that blocks rendering."""
-    return Problem(path, label, message, None if value is None else str(value))
+    """A problem that blocks rendering; an ID number in ``value`` is masked (the line may be logged)."""
+    return Problem(path, label, message, None if value is None else cn.mask_id_numbers(str(value)))
 
 
 def warning(path: str, label: str, message: str, value: object = None) -> Problem:
-    """A questionable fact, shown to the user; rendering goes on."""
-    return Problem(path, label, message, None if value is None else str(value), severity="warning")
+    """A questionable fact, shown to the user; rendering goes on. ``value`` is masked as in :func:`error`."""
+    return replace(error(path, label, message, value), severity="warning")
 
 
 def workday_warning(path: str, label: str, day: date, what: str) -> list[Problem]:

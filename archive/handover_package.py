@@ -85,7 +85,7 @@ class Parties:
 @dataclass(frozen=True)
 class BuildOptions:
     zip: bool = False
-    transport_passphrase: str | None = None  # set: zip, then wrap (implies zip)
+    transport_passphrase: str | None = field(default=None, repr=False)  # set: zip, then wrap (implies zip)
     include_very_sensitive: bool = False
     bagging_date: date | None = None
     transport_kdf: Any = DEFAULT_KDF

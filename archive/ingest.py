@@ -53,9 +53,9 @@ EXTRACTABLE = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".csv", ".log", ".xml", 
 
 @dataclass
 class IngestContext:
-    """Everything the stages share about one document on its way in."""
+    """Everything the stages share about one document on its way in (its repr shows no key or content)."""
 
-    source: Path | bytes
+    source: Path | bytes = field(repr=False)
     raw_meta: DocMeta | dict[str, Any]
     filename: str
     supersedes: str | None = None
@@ -72,10 +72,10 @@ class IngestContext:
     doc_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     content_mac: str = ""
     size: int = 0
-    text: str = ""
+    text: str = field(default="", repr=False)
     text_status: str = "unsupported"
     pages: int | None = None
-    data_key: bytes = b""
+    data_key: bytes = field(default=b"", repr=False)
     pending: PendingBlob | None = None
     sealed_sha256: str = ""
     ref: str = ""

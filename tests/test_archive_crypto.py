@@ -114,3 +114,16 @@ def test_kdf_is_deterministic_per_salt():
     assert params.derive("口令", b"s" * 16) == params.derive("口令", b"s" * 16)
     assert params.derive("口令", b"s" * 16) != params.derive("口令", b"t" * 16)
     assert params.derive("口令", b"s" * 16) != params.derive("口令2", b"s" * 16)
+
+
+def test_no_key_passphrase_or_content_in_the_reprs_of_what_holds_them():
+    """A repr reaches tracebacks and logs: the ingest context and the build options keep their secrets."""
+    from archive.handover_package import BuildOptions
+    from archive.ingest import IngestContext
+
+    key = new_key()
+    context = IngestContext(b"raw bytes of the secret file", {"category": "05"}, "a.txt", data_key=key, text="机密正文")
+    shown = repr(context)
+    assert repr(key) not in shown and key.hex() not in shown
+    assert "secret file" not in shown and "机密正文" not in shown
+    assert "传输口令" not in repr(BuildOptions(transport_passphrase="传输口令"))

@@ -36,7 +36,7 @@ from docgen.errors import InvalidInput, Problem
 
 __all__ = [
     # money
-    "FloatMoneyError", "Money", "to_money", "round_fen", "rmb_upper", "fmt_cny", "wan",
+    "FloatMoneyError", "Money", "to_money", "round_fen", "rmb_upper", "fmt_cny", "wan", "fmt_pct",
     # working days
     "CalendarWarning", "DayInfo", "WorkCalendar", "OVERRIDES_ENV", "default_calendar",
     "reload_calendar", "is_workday", "is_holiday", "holiday_name", "day_info",
@@ -194,6 +194,13 @@ def wan(amount: Decimal | int | str) -> str:
     value = _as_decimal(amount) / Decimal(10000)
     text = format(value.normalize(), "f")
     return text
+
+
+def fmt_pct(value: Decimal | int | str) -> str:
+    """A percentage as printed: 10 → "10%", Decimal("0.050") → "0.05%" (trailing zeros trimmed)."""
+    number = Decimal(value)
+    text = format(number.normalize(), "f") if number == number.to_integral() else format(number, "f").rstrip("0")
+    return f"{text}%"
 
 
 # ───────────────────────────── working days ─────────────────────────────

@@ -20,7 +20,6 @@ import subprocess
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -108,11 +107,7 @@ def _money(value: Any, symbol: bool = True, grouping: bool = True) -> str:
 
 
 def _pct(value: Any) -> str:
-    if value is None:
-        return ""
-    number = Decimal(value)
-    text = format(number.normalize(), "f") if number == number.to_integral() else format(number, "f").rstrip("0")
-    return f"{text}%"
+    return "" if value is None else cn.fmt_pct(value)
 
 
 def _cn_date(value: Any, style: str = "cn") -> str:

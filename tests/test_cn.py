@@ -308,6 +308,13 @@ def test_wan_trims_trailing_zeros(amount, expected):
     assert cn.wan(D(amount)) == expected
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    ("10", "10%"), ("100", "100%"), ("10.00", "10%"), ("0.05", "0.05%"), ("0.0500", "0.05%"), ("33.33", "33.33%"),
+])
+def test_fmt_pct_trims_trailing_zeros(value, expected):
+    assert cn.fmt_pct(D(value)) == expected
+
+
 @pytest.mark.parametrize(
     ("amount", "expected"),
     [("2.675", "2.68"), ("0.005", "0.01"), ("0.004", "0.00"), ("1.994999", "1.99"), ("4246.5753", "4246.58")],

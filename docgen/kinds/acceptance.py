@@ -306,10 +306,10 @@ def settlement_lines(model: AcceptanceModel, grade: str | None, passed: bool) ->
         if applied is None:
             lines.append(f"本次绩效考核等级为{grade}，不退回尾款。")
         elif settlement.final_paid:
-            lines.append(f"本次绩效考核等级为{grade}，乙方应{within}向甲方退回尾款的{_pct(applied.pct)}，即{_yuan(applied.amount)}。")
+            lines.append(f"本次绩效考核等级为{grade}，乙方应{within}向甲方退回尾款的{cn.fmt_pct(applied.pct)}，即{_yuan(applied.amount)}。")
         else:
             net = final - applied.amount
-            lines.append(f"本次绩效考核等级为{grade}，甲方支付尾款时扣减尾款的{_pct(applied.pct)}，即{_yuan(applied.amount)}，"
+            lines.append(f"本次绩效考核等级为{grade}，甲方支付尾款时扣减尾款的{cn.fmt_pct(applied.pct)}，即{_yuan(applied.amount)}，"
                          f"并应{within}实际支付{_yuan(net)}。")
     elif final is not None:
         if passed:
@@ -324,11 +324,6 @@ def settlement_lines(model: AcceptanceModel, grade: str | None, passed: bool) ->
         else:
             lines.append(f"验收不合格，{form}{_yuan(amount)}暂不退还，待整改完成、复验合格后退还。")
     return lines, rows
-
-
-def _pct(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
-    return f"{text}%"
 
 
 def continuation_text(model: AcceptanceModel, service_end: date | None) -> str | None:

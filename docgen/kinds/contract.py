@@ -128,7 +128,7 @@ class ContractMoney(DocModel):
     def _shares_make_100(cls, instalments: list[Instalment]) -> list[Instalment]:
         total = sum((i.pct for i in instalments), Decimal(0))
         if total != 100:
-            raise ValueError(f"各期付款比例之和应为 100%，现为 {cn_pct(total)}")
+            raise ValueError(f"各期付款比例之和应为 100%，现为 {cn.fmt_pct(total)}")
         return instalments
 
 
@@ -305,12 +305,6 @@ class ContractModel(DocModel):
     annexes: list[AnnexItem] = F("附件", [])
     annex_style: Literal["chinese", "arabic"] = F("附件编号样式", "chinese")
     special_terms: str = F("合同特殊条款", "无。")
-
-
-def cn_pct(value: Decimal) -> str:
-    """10 → 10%, 0.05 → 0.05%."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
-    return f"{text}%"
 
 
 # ───────────────────────────── layouts and clauses ─────────────────────────────

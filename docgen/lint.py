@@ -35,6 +35,7 @@ from pydantic import BaseModel
 
 from docgen.errors import Problem
 from docgen.kinds.base import Kind, Layout, all_kinds, get_kind
+from docgen.kinds.common import unwrap_annotation
 from docgen.render import make_env
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -192,23 +193,6 @@ def used_paths(source: str, env: SandboxedEnvironment | None = None) -> set[str]
 # ───────────────────────────── variables declared ─────────────────────────────
 
 
-def _unwrap(annotation: Any) -> tuple[Any, int]:
-    """The element type under Optional / Annotated / list, and how many list levels were crossed."""
-    lists = 0
-    for _ in range(10):
-        origin = get_origin(annotation)
-        args = get_args(annotation)
-        if origin is not None and str(origin).endswith("Annotated"):
-            annotation = args[0]
-        elif origin in (list, tuple, set, frozenset):
-            annotation, lists = args[0], lists + 1
-        elif origin is not None and origin is not dict and len([a for a in args if a is not type(None)]) == 1:
-            annotation = next(a for a in args if a is not type(None))
-        else:
-            break
-    return annotation, lists
-
-
 def _fields_of(cls: Any) -> list[tuple[str, Any, Any]]:
     """(name, annotation, field info or None) for a pydantic model or a dataclass."""
     if isinstance(cls, type) and issubclass(cls, BaseModel):
@@ -250,7 +234,7 @@ class Declared:
             self._add_field(_join(prefix, name), annotation, info, dict_keys)
 
     def _add_field(self, path: str, annotation: Any, info: Any, dict_keys: dict[str, Iterable[str]]) -> None:
-        inner, lists = _unwrap(annotation)
+        inner, lists = unwrap_annotation(annotation)
         item_path = path + "[]" * lists
         if lists:
             self.inner.add(path)

@@ -459,24 +459,27 @@ def dotted_path(loc: tuple) -> str:
     return text
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The model class inside ``X | None``, ``list[X]``, ``Annotated[X, …]``, if any."""
-    seen = 0
-    while seen < 8:
-        seen += 1
+def unwrap_annotation(annotation: Any) -> tuple[Any, int]:
+    """The element type inside ``X | None``, ``list[X]``, ``Annotated[X, …]``, and how many list levels
+    were crossed: ``list[Party] | None`` → ``(Party, 1)``. Dicts are left whole."""
+    lists = 0
+    for _ in range(10):
         origin = get_origin(annotation)
+        args = [a for a in get_args(annotation) if a is not type(None)]
         if origin is Annotated:
             annotation = get_args(annotation)[0]
-            continue
-        if origin in (list, tuple, set, frozenset):
-            annotation = get_args(annotation)[0]
-            continue
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if origin is not None and len(args) == 1:  # Optional[X] / X | None
+        elif origin in (list, tuple, set, frozenset):
+            annotation, lists = get_args(annotation)[0], lists + 1
+        elif origin is not None and len(args) == 1:  # Optional[X] / X | None
             annotation = args[0]
-            continue
-        break
-    return annotation
+        else:
+            break
+    return annotation, lists
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside ``X | None``, ``list[X]``, ``Annotated[X, …]``, if any."""
+    return unwrap_annotation(annotation)[0]
 
 
 def field_label(model: type[BaseModel], loc: tuple) -> str:

@@ -17,7 +17,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from docgen.fsutil import fsync_dir
 
@@ -52,11 +52,21 @@ class BlobStore:
         return self.path(name).is_file()
 
     def new_pending(self) -> PendingBlob:
-        """A fresh locked temp file in ``tmp/`` (mode 0600)."""
-        fd, name = tempfile.mkstemp(prefix="blob-", suffix=TEMP_SUFFIX, dir=self.tmp)
-        os.fchmod(fd, FILE_MODE)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return PendingBlob(Path(name), os.fdopen(fd, "w+b"))
+        """A fresh locked temp file in ``tmp/`` (mode 0600).
+
+        Until it is locked another process may take it for stale and delete it (under the lock,
+        see :meth:`remove_stale_pending`); then its name no longer leads to it and we start over.
+        """
+        while True:
+            fd, name = tempfile.mkstemp(prefix="blob-", suffix=TEMP_SUFFIX, dir=self.tmp)
+            os.fchmod(fd, FILE_MODE)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                if os.path.samestat(os.fstat(fd), os.stat(name)):
+                    return PendingBlob(Path(name), os.fdopen(fd, "w+b"))
+            except FileNotFoundError:
+                pass
+            os.close(fd)
 
     def finish_writing(self, pending: PendingBlob) -> None:
         """Flush and fsync the pending bytes; the file stays locked until commit or discard."""
@@ -116,31 +126,31 @@ class BlobStore:
 
     def stale_pending(self) -> Iterator[Path]:
         """Temp files in ``tmp/`` left by a process that died (their lock is free)."""
-        if not self.tmp.is_dir():
-            return
-        for item in sorted(self.tmp.iterdir()):
-            if item.is_file() and _lock_is_free(item):
+        for item in self._temp_files():
+            if _when_unlocked(item, lambda: True):
                 yield item
 
     def remove_stale_pending(self) -> int:
-        """Delete stale temp files; returns how many."""
-        removed = 0
-        for item in self.stale_pending():
-            with contextlib.suppress(FileNotFoundError):
-                item.unlink()
-                removed += 1
-        return removed
+        """Delete stale temp files, each while holding its lock; returns how many."""
+        return sum(1 for item in self._temp_files() if _when_unlocked(item, item.unlink))
+
+    def _temp_files(self) -> list[Path]:
+        if not self.tmp.is_dir():
+            return []
+        return [item for item in sorted(self.tmp.iterdir()) if item.is_file()]
 
 
-def _lock_is_free(path: Path) -> bool:
+def _when_unlocked(path: Path, action: Callable[[], object]) -> bool:
+    """Run ``action`` holding the lock of ``path`` if nobody else holds it; True if it ran."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        action()
         return True
-    except BlockingIOError:
+    except (BlockingIOError, FileNotFoundError):
         return False
     finally:
         os.close(fd)

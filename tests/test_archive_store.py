@@ -253,3 +253,24 @@ print(peak_mb())
 
     small, large = peak(1 << 20, "small"), peak(48 << 20, "large")
     assert large - small < 16, f"peak RSS grew by {large - small} MiB for a 48 MiB file"
+
+
+def test_a_temp_blob_cleaned_up_by_another_process_before_it_was_locked_does_not_fail_the_add(arc, monkeypatch):
+    """GIVEN another process opening the archive (it removes unlocked temp files) between the moment
+    a temp blob is created and the moment it is locked WHEN the add goes on THEN it still archives."""
+    import tempfile
+
+    from archive.blobs import BlobStore
+
+    create, interrupted = tempfile.mkstemp, []
+
+    def create_then_other_process_cleans_up(*args, **kwargs):
+        made = create(*args, **kwargs)
+        if not interrupted:
+            interrupted.append(BlobStore(arc.home.blobs, arc.home.tmp).remove_stale_pending())
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", create_then_other_process_cleans_up)
+    ref = arc.add(b"racing bytes", weekly(10), filename="r.txt").ref
+    assert interrupted == [1] and arc.read(ref) == b"racing bytes"
+    assert list(arc.home.tmp.iterdir()) == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from docgen.cli.common import command_errors, emit, output_options, print_problems, table, to_json
+from docgen.cli.common import command_errors, emit, output_options, print_problems, progress_bar, table, to_json
 from docgen.errors import InvalidInput, Problem, errors_of, warnings_of
 
 
@@ -76,15 +76,13 @@ def check_command(kind: str, data: Path, as_json: bool) -> None:
 @command_errors
 def batch_command(kind: str, source: Path, out_dir: Path, pdf: bool, workers: int | None, as_json: bool) -> None:
     """Render many documents: every DATA file of a folder, or (nda-personal) one per resident engineer."""
-    from tqdm import tqdm
-
     from docgen.render import batch
 
-    bar: list[tqdm] = []
+    bar: list = []  # made on the first report, when the number of documents is known
 
     def progress(item, done: int, total: int) -> None:
         if not bar:
-            bar.append(tqdm(total=total, unit="份", file=sys.stderr, disable=None, desc="生成"))
+            bar.append(progress_bar(total, "生成", unit="份"))
         bar[0].update(1)
 
     try:

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 
-from .common import command_errors, emit, home_option, output_options, passphrase_option, read_passphrase
+from .common import archive_options, command_errors, emit, open_archive, output_options
 
 
 def register(cli: click.Group) -> None:
     """Attach this module's commands to the main group."""
     cli.add_command(search_command)
     cli.add_command(index_group)
-
-
-def _open_archive(home: Path, passphrase_file: Path | None):
-    from archive import Archive
-
-    return Archive.open(home, read_passphrase(passphrase_file))
 
 
 @click.command("search")
@@ -34,8 +27,7 @@ def _open_archive(home: Path, passphrase_file: Path | None):
 @click.option("--limit", default="10", show_default=True, help="每页条数（1–200）。")
 @click.option("--offset", default="0", show_default=True, help="跳过前 N 条。")
 @click.option("--page", default=None, help="页码（从 1 起，与 --limit 合用；优先于 --offset）。")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def search_command(query, home, passphrase_file, as_json, **options):
@@ -50,7 +42,7 @@ def search_command(query, home, passphrase_file, as_json, **options):
     values = {k: v for k, v in options.items() if v is not None}
     values["query"] = query
     request = validate_request(values)
-    with _open_archive(home, passphrase_file) as archive:
+    with open_archive(home, passphrase_file) as archive:
         results = search(archive, request)
     emit(results.to_dict(), as_json, lambda _: _human(results))
 
@@ -91,8 +83,7 @@ def index_group() -> None:
 
 
 @index_group.command("rebuild")
-@home_option
-@passphrase_option
+@archive_options
 @output_options
 @command_errors
 def rebuild_command(home, passphrase_file, as_json):
@@ -101,7 +92,7 @@ def rebuild_command(home, passphrase_file, as_json):
 
     from index.service import rebuild
 
-    with _open_archive(home, passphrase_file) as archive:
+    with open_archive(home, passphrase_file) as archive:
         with tqdm(desc="重建索引", unit="份", disable=None, leave=False) as bar:
             count = rebuild(archive, lambda n: bar.update(1))
     emit({"documents": count}, as_json, lambda data: f"索引已重建：{data['documents']} 份文件。")

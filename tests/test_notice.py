@@ -96,6 +96,14 @@ def test_deadline_as_a_date_and_across_spring_festival():
     assert check("notice", notice(deadline="2023-10-09")).derived["deadline_text"] == "2023年10月9日前"
 
 
+@pytest.mark.parametrize("deadline", ["2023-10-03", "5日"], ids=["a-date", "calendar-days"])
+def test_a_deadline_on_a_holiday_is_a_warning(deadline):
+    """GIVEN a notice issued 2023-09-28 WHEN its deadline falls on 2023-10-03 (国庆), typed as a date or
+    counted as 5 calendar days THEN the check warns that the deadline is not a working day."""
+    warnings = [w.as_line() for w in check("notice", notice(deadline=deadline)).warnings if w.path == "deadline"]
+    assert warnings == ["deadline（整改期限）：整改期限是节假日（国庆节），不是工作日；现值：2023-10-03"]
+
+
 def test_without_assessment_the_section_drops_out(tmp_path):
     data = notice()
     del data["assessment"]

@@ -248,7 +248,7 @@ def _check_dates(model: NoticeModel, derived: NoticeDerived) -> list[Problem]:
         problems.append(error("deadline", "整改期限", f"整改期限 {due} 早于签发日期 {issued}", due))
     elif due == issued:
         problems.append(warning("deadline", "整改期限", "整改期限与签发日期为同一天", due))
-    elif model.deadline.on is not None:
+    else:  # a typed date, or calendar days counted from the issue date, may end on a rest day
         problems += workday_warning("deadline", "整改期限", due, "整改期限")
     if model.incident.occurred > issued:
         problems.append(error("incident.occurred", "发生日期", f"晚于签发日期 {issued}", model.incident.occurred))

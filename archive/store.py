@@ -364,10 +364,13 @@ class Archive:
 
     def read_text(self, doc_id: str) -> str:
         """The extracted text of a version (for snippets and index rebuilds); '' once destroyed."""
-        row = self._resolve(doc_id)
+        return self._text(self._resolve(doc_id))
+
+    def _text(self, row: "sqlite3.Row", key: bytes | None = None) -> str:
+        """The extracted text of ``row`` (with its data key, if the caller has unwrapped it already)."""
         if row["text"] is None or row["wrapped"] is None:
             return ""
-        key = self._data_key(row)
+        key = key or self._data_key(row)
         try:
             sealed = as_blob(row["text"]) or b""
             return zlib.decompress(unseal(key, sealed, field_aad(row["doc_id"], row["version"], "text"))).decode("utf-8")
@@ -611,12 +614,13 @@ class Archive:
     def _index_doc(self, row: "sqlite3.Row") -> "IndexDoc":
         from index.api import IndexDoc
 
-        fields = self._fields(row)
+        key = None if row["wrapped"] is None else self._data_key(row)  # unwrapped once for meta and text
+        fields = self._fields(row, key)
         return IndexDoc(
             doc_id=row["doc_id"],
             ref=row["ref"],
             title=fields.get("title") or "",
-            text=mask_id_numbers(self.read_text(row["doc_id"])),
+            text=mask_id_numbers(self._text(row, key)),
             category=row["category"],
             year=row["year"],
             date=date.fromisoformat(row["date"]),
@@ -717,12 +721,12 @@ class Archive:
         except Unauthenticated:
             raise Tampered(f"{row['ref']}: 数据密钥未通过认证（被修改或调换）") from None
 
-    def _fields(self, row: "sqlite3.Row") -> dict[str, Any]:
+    def _fields(self, row: "sqlite3.Row", key: bytes | None = None) -> dict[str, Any]:
         if row["meta"] is None or row["wrapped"] is None:
             return {}
         try:
             sealed = as_blob(row["meta"]) or b""
-            plain = unseal(self._data_key(row), sealed, field_aad(row["doc_id"], row["version"], "meta"))
+            plain = unseal(key or self._data_key(row), sealed, field_aad(row["doc_id"], row["version"], "meta"))
         except Unauthenticated:
             raise Tampered(f"{row['ref']}: 文件信息未通过认证（被修改或调换）；运行 docgen archive verify") from None
         return json.loads(plain)

@@ -255,11 +255,3 @@ def test_values_that_look_like_code_or_xml_are_printed_literally(tmp_path):
     assert "49公司" not in text
     assert "乙方负责{% for x in y %}</w:p><w:p>运维{{ party_a.name }}，" in text
     assert "北京市</w:t></w:r></w:p>&amp;\"'" in text
-
-
-def test_load_contract_for_kinds_built_on_a_contract():
-    from docgen.kinds.contract import load_contract
-
-    model, derived = load_contract(SAMPLE_002)
-    assert derived.clause["penalty"].ref == "合同一般条款第七条"
-    assert [s.name for s in model.staff if s.service_type == "驻场服务"] == ["陈思远", "刘晓峰"]

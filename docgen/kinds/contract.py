@@ -23,7 +23,7 @@ from pydantic import BaseModel, computed_field, field_validator, model_validator
 from docgen import cn
 from docgen.errors import Problem
 from docgen.kinds.base import (
-    Annex, Clause, ClauseSpec, Kind, Layout, get_kind, number_annexes, number_clauses, register,
+    Annex, Clause, ClauseSpec, Kind, Layout, number_annexes, number_clauses, register,
 )
 from docgen.kinds.common import (
     Clock,
@@ -772,17 +772,4 @@ def _warn_postcodes(model: ContractModel, derived: ContractDerived) -> list[Prob
             problems.append(warning(f"{side}.postcode", "邮政编码", "地址在北京，但邮政编码不是北京的（10xxxx）",
                                      party.postcode))
     return problems
-
-
-def load_contract(source) -> tuple[ContractModel, ContractDerived]:
-    """A contract data file (or mapping) validated and derived, for kinds built on a contract.
-
-    The company NDA cites ``derived.clause['penalty'].ref``; the personal NDA batch takes the
-    resident engineers (``[s for s in model.staff if s.service_type == '驻场服务']``).
-    Raises ``InvalidInput`` listing every problem of the contract data.
-    """
-    from docgen.render import CHECK_STAGES, Job, run
-
-    job = run(Job(kind=get_kind("contract"), data=source), CHECK_STAGES)
-    return job.model, job.derived  # type: ignore[return-value]
 

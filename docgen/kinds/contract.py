@@ -614,22 +614,22 @@ def _check_money(model: ContractModel, derived: ContractDerived) -> list[Problem
     total = model.money.total
     if model.money.fee_items and derived.fee_total != total:
         problems.append(error("money.fee_items", "服务费清单",
-                               f"服务费清单合计 {cn.fmt_cny(derived.fee_total)} 不等于合同总价 {cn.fmt_cny(total)}"))
+                              f"服务费清单合计 {cn.fmt_cny(derived.fee_total)} 不等于合同总价 {cn.fmt_cny(total)}"))
     paid = sum((p.amount for p in derived.payments), Decimal(0))
     if paid != total:  # cannot happen while the last instalment takes the rounding; kept as a guard
         problems.append(error("money.instalments", "付款节点", f"各期金额之和 {paid} 不等于合同总价 {total}"))
     award = model.procurement.award_amount if model.procurement else None
     if award is not None and award != total:
         problems.append(error("procurement.award_amount", "中标（成交）金额",
-                               f"中标金额 {cn.fmt_cny(award)} 与合同总价 {cn.fmt_cny(total)} 不一致"))
+                              f"中标金额 {cn.fmt_cny(award)} 与合同总价 {cn.fmt_cny(total)} 不一致"))
     periods, fees = model.service.periods, model.money.fee_items
     if len(periods) > 1 and fees and len(fees) != len(periods):
         problems.append(error("money.fee_items", "服务费清单",
-                               f"服务费清单有 {len(fees)} 项，服务期间表有 {len(periods)} 项，应一一对应"))
+                              f"服务费清单有 {len(fees)} 项，服务期间表有 {len(periods)} 项，应一一对应"))
     for n, item in enumerate(model.money.instalments):
         if item.year is not None and item.year < model.signing.date.year:
             problems.append(error(f"money.instalments[{n}].year", "年内支付年度",
-                                   f"付款年度早于签订年度 {model.signing.date.year}", item.year))
+                                  f"付款年度早于签订年度 {model.signing.date.year}", item.year))
     return problems
 
 
@@ -644,19 +644,19 @@ def _check_dates(model: ContractModel, derived: ContractDerived) -> list[Problem
             expected = cn.service_end(period.start, period.months)
             if period.end != expected:
                 problems.append(error(f"{path}.end", "服务止日期",
-                                       f"与服务月数不一致：{period.start} 起 {period.months} 个月应止于 {expected}",
-                                       period.end))
+                                      f"与服务月数不一致：{period.start} 起 {period.months} 个月应止于 {expected}",
+                                      period.end))
         if row.start < signed:
             problems.append(warning(f"{path}.start", "服务起日期",
-                                     f"服务期间早于合同签订日期 {signed} 开始（合同溯及既往）", row.start))
+                                    f"服务期间早于合同签订日期 {signed} 开始（合同溯及既往）", row.start))
     procurement = model.procurement
     if procurement and procurement.notice_date:
         if procurement.notice_date > signed:
             problems.append(error("procurement.notice_date", "通知书日期",
-                                   f"{procurement.notice}日期晚于合同签订日期 {signed}", procurement.notice_date))
+                                  f"{procurement.notice}日期晚于合同签订日期 {signed}", procurement.notice_date))
         elif procurement.sign_within and procurement.sign_within.after(procurement.notice_date) < signed:
             problems.append(warning("signing.date", "签订日期",
-                                     f"超过{procurement.notice}规定的签约期限（{procurement.sign_within.text}）", signed))
+                                    f"超过{procurement.notice}规定的签约期限（{procurement.sign_within.text}）", signed))
     return problems
 
 
@@ -669,19 +669,19 @@ def _check_bond(model: ContractModel, derived: ContractDerived) -> list[Problem]
         return problems
     if bond.expiry is not None and bond.expiry < derived.service_end:
         problems.append(error("bond.expiry", "保函有效截止日",
-                               f"履约保函在服务期结束（{derived.service_end}）之前失效", bond.expiry))
+                              f"履约保函在服务期结束（{derived.service_end}）之前失效", bond.expiry))
     due = derived.bond_due_date
     for n, item in enumerate(model.money.instalments):
         needs_bond = "保函" in item.condition or "保证金" in item.condition
         if needs_bond and item.year is not None and due is not None and due > date(item.year, 12, 31):
             problems.append(warning(f"money.instalments[{n}]", "付款节点",
-                                     f"付款以收到{bond.form}为条件且须于 {item.year} 年内支付，"
-                                     f"但{bond.form}的提交期限 {due} 已在次年"))
+                                    f"付款以收到{bond.form}为条件且须于 {item.year} 年内支付，"
+                                    f"但{bond.form}的提交期限 {due} 已在次年"))
     wrong_form = "履约保证金" if bond.form == "履约保函" else "履约保函"
     for n, item in enumerate(model.money.instalments):
         if wrong_form in item.condition:
             problems.append(error(f"money.instalments[{n}].condition", "付款条件",
-                                   f"合同约定的是{bond.form}，付款条件却写了{wrong_form}", item.condition))
+                                  f"合同约定的是{bond.form}，付款条件却写了{wrong_form}", item.condition))
     return problems
 
 
@@ -696,7 +696,7 @@ def _check_parties(model: ContractModel, derived: ContractDerived) -> list[Probl
         other = b if party is a else a
         if party.short_name and other.name.find(party.short_name) >= 0 and party.short_name != party.name:
             problems.append(warning(f"{side}.short_name", "简称", f"简称也出现在对方名称“{other.name}”中",
-                                     party.short_name))
+                                    party.short_name))
     # One source per name: free text that spells a party differently from its record.
     for path, label, text in _free_texts(model):
         for side, party in (("party_a", a), ("party_b", b)):
@@ -770,6 +770,6 @@ def _warn_postcodes(model: ContractModel, derived: ContractDerived) -> list[Prob
     for side, party in (("party_a", model.party_a), ("party_b", model.party_b)):
         if party.postcode and "北京" in party.address and not _BEIJING_POSTCODE.match(party.postcode):
             problems.append(warning(f"{side}.postcode", "邮政编码", "地址在北京，但邮政编码不是北京的（10xxxx）",
-                                     party.postcode))
+                                    party.postcode))
     return problems
 

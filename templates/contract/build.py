@@ -14,7 +14,6 @@ from pathlib import Path
 from docgen.docxbuild import SIZE_SANHAO, SIZE_XIAOWU, TemplateBuilder, party_signature, save_templates
 
 HERE = Path(__file__).resolve().parent
-TEXT_WIDTH = 146.4  # mm: A4 minus 31.8 mm margins
 
 
 # ───────────────────────────── shared pieces ─────────────────────────────

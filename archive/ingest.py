@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
 from docgen.errors import Problem
+from index.extract import EXTRACTABLE_SUFFIXES, IMAGE_SUFFIXES, extract_text
 
 from .blobs import PendingBlob
 from .crypto import CHUNK_SIZE, digests_equal, keyed_digest, new_key, seal, seal_stream
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from .store import Archive
 
 EXTRACT_LIMIT = 64 * 1024 * 1024  # larger files are archived without text (memory stays bounded)
-EXTRACTABLE = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".csv", ".log", ".xml", ".json", ".yaml", ".yml"}
 
 
 @dataclass
@@ -160,11 +160,9 @@ class Ingest:
             ctx.result = _duplicate_result(existing, ctx)
 
     def stage_extract(self, ctx: IngestContext) -> None:
-        from index.extract import extract_text
-
         suffix = Path(ctx.filename).suffix.lower()
-        if suffix not in EXTRACTABLE:
-            ctx.text_status = "image_only" if suffix in _IMAGE_SUFFIXES else "unsupported"
+        if suffix not in EXTRACTABLE_SUFFIXES:
+            ctx.text_status = "image_only" if suffix in IMAGE_SUFFIXES else "unsupported"
             return
         if ctx.size > EXTRACT_LIMIT:
             ctx.text_status = "too_large"
@@ -320,8 +318,6 @@ def seal_field(key: bytes, doc_id: str, version: int, name: str, data: bytes) ->
 
 
 # --- small helpers ---
-
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
 
 @contextmanager

@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from index.extract import EXTRACTABLE_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES
+
 from .catalog import as_blob
 from .crypto import digests_equal, is_sealed_blob, keyed_digest, open_stream, sealed_blob_size, unseal
 from .errors import ArchiveError, Unauthenticated
@@ -324,7 +326,6 @@ _MAGIC = {
     ".tif": (b"II*\x00", b"MM\x00*"),
     ".tiff": (b"II*\x00", b"MM\x00*"),
 }
-_TEXT = {".txt", ".md", ".csv", ".log", ".xml", ".json", ".yaml", ".yml"}
 
 
 def _usability(phase: PhaseResult, arc: "Archive", rows, progress: Progress | None) -> None:
@@ -337,7 +338,7 @@ def _usability(phase: PhaseResult, arc: "Archive", rows, progress: Progress | No
             suffix = Path(arc._fields(row).get("filename") or "").suffix.lower()
         except ArchiveError:
             continue  # reported by integrity
-        if suffix not in (".docx", ".pdf", ".xlsx", ".webp", *_MAGIC, *_TEXT) or row["size"] > EXTRACT_LIMIT:
+        if suffix not in EXTRACTABLE_SUFFIXES | IMAGE_SUFFIXES or row["size"] > EXTRACT_LIMIT:
             unchecked += 1
             continue
         try:
@@ -374,7 +375,7 @@ def opens_in_format(data: bytes, suffix: str) -> str | None:
         elif suffix in _MAGIC:
             if not data.startswith(_MAGIC[suffix]):
                 return f"文件头不是 {suffix[1:].upper()}"
-        elif suffix in _TEXT:
+        elif suffix in TEXT_SUFFIXES:
             _decode_strict(data)
     except Exception as error:  # any parser failure means "does not open"
         return f"{type(error).__name__}"

@@ -19,6 +19,7 @@ Status = Literal["ok", "empty", "image_only", "unsupported", "unreadable"]
 
 TEXT_SUFFIXES = {".txt", ".md", ".csv", ".log", ".xml", ".json", ".yaml", ".yml"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+EXTRACTABLE_SUFFIXES = {".docx", ".pdf", ".xlsx", *TEXT_SUFFIXES}  # the formats with a text extractor
 
 
 @dataclass(frozen=True)

@@ -392,16 +392,9 @@ class TemplateBuilder:
         if len(cells) != columns or (footer is not None and len(footer) != columns):
             raise ValueError("every row needs one cell per header")
         rows = 1 + (3 if loop else 1) + (1 if footer is not None else 0)
-        table = self.document.add_table(rows=rows, cols=columns)
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table)
-        widths = widths_mm or [self.page.text_width_mm / columns] * columns
-        _fixed_layout(table, widths)
+        table = self._grid_table(rows, columns, widths_mm)
         aligns = align or ["c"] * columns
-        _repeat_header(table.rows[0])
-        for cell, text in zip(table.rows[0].cells, headers):
-            self._cell(cell, text, "c", bold=header_bold, size=size)
+        self._header_row(table, headers, bold=header_bold, size=size)
         index = 1
         if loop:
             self._cell(table.rows[index].cells[0], "{%%tr for %s %%}" % loop, "l")
@@ -425,15 +418,9 @@ class TemplateBuilder:
         columns = len(headers)
         if any(len(row) != columns for row in rows):
             raise ValueError("every row needs one cell per header")
-        table = self.document.add_table(rows=1 + len(rows), cols=columns)
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table)
-        _fixed_layout(table, widths_mm or [self.page.text_width_mm / columns] * columns)
+        table = self._grid_table(1 + len(rows), columns, widths_mm)
         aligns = align or ["c"] * columns
-        _repeat_header(table.rows[0])
-        for cell, text in zip(table.rows[0].cells, headers):
-            self._cell(cell, text, "c", bold=True)
+        self._header_row(table, headers, bold=True)
         for row, values in zip(table.rows[1:], rows):
             _cant_split(row)
             for cell, text, how in zip(row.cells, values, aligns):
@@ -443,11 +430,7 @@ class TemplateBuilder:
 
     def key_value_table(self, rows: Sequence[tuple[str, str]], widths_mm: Sequence[float] = (40, 106.4)):
         """A two-column table of fixed label / value rows (e.g. the parties' liaison details)."""
-        table = self.document.add_table(rows=len(rows), cols=2)
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _table_borders(table)
-        _fixed_layout(table, widths_mm)
+        table = self._grid_table(len(rows), 2, widths_mm)
         for row, (label, value) in zip(table.rows, rows):
             self._cell(row.cells[0], label, "c", bold=True)
             self._cell(row.cells[1], value, "l")
@@ -495,6 +478,21 @@ class TemplateBuilder:
                                     party_signature("乙方", "party_b", date, sign=sign, date_label=date_label))
 
     # -- helpers -----------------------------------------------------------------------------
+    def _grid_table(self, rows: int, columns: int, widths_mm: Sequence[float] | None):
+        """A centred, bordered table with fixed column widths (equal shares of the text width by default)."""
+        table = self.document.add_table(rows=rows, cols=columns)
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _table_borders(table)
+        _fixed_layout(table, widths_mm or [self.page.text_width_mm / columns] * columns)
+        return table
+
+    def _header_row(self, table, headers: Sequence[str], *, bold: bool, size=None) -> None:
+        """The first row: centred headings, repeated on every page the table spans."""
+        _repeat_header(table.rows[0])
+        for cell, text in zip(table.rows[0].cells, headers):
+            self._cell(cell, text, "c", bold=bold, size=size)
+
     def _format(self, paragraph, *, indent: bool, align: str | None, space_before=None, space_after=None,
                 keep_with_next: bool = False) -> None:
         fmt = paragraph.paragraph_format

@@ -91,6 +91,7 @@ CASES = [
      "服务止日期", "应止于 2023-12-12"),
     ("unknown-layout", set_("layout", "letter"), "layout", "合同版式", "应为以下之一"),
     ("short-postcode", set_("party_a.postcode", "10116"), "party_a.postcode", "邮政编码", "6 位数字"),
+    ("postcode-read-as-octal", set_("party_a.postcode", 12288), "party_a.postcode", "邮政编码", "请加引号"),  # 030000
     ("bad-duration", set_("bond.due", "二十天"), "bond.due", "提交期限", "期限应写成"),
     ("account-as-number", set_("party_b.account", 329856005414), "party_b.account", "银行账号", "请加引号"),
     ("missing-nda-annex", set_("annexes", [a for a in BASE["annexes"] if a["key"] != "nda"]), "annexes", "附件",

@@ -139,6 +139,8 @@ Clock = Annotated[str, BeforeValidator(_clock)]
 def _postcode(value: Any) -> str:
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not re.fullmatch(r"\d{6}", text):
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML reads 030000 as the octal 12288
+            raise ValueError("邮政编码应为 6 位数字；以 0 开头的请加引号写成字符串，例如 \"030000\"")
         raise ValueError("邮政编码应为 6 位数字")
     return text
 

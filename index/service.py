@@ -181,7 +181,7 @@ def rebuild(archive: "Archive", progress: Callable[[int], None] | None = None) -
     An index that no longer opens (tampered, damaged, sealed under another key) is derived
     data: it is wiped and started afresh, then filled from the archive.
     """
-    if _open_engine(archive) is None:
+    if archive.search_engine() is None:
         from .engine import wipe_index
 
         wipe_index(archive.home.index)
@@ -189,12 +189,8 @@ def rebuild(archive: "Archive", progress: Callable[[int], None] | None = None) -
     return archive.rebuild_index(progress)
 
 
-def _open_engine(archive: "Archive") -> SearchEngine | None:
-    return archive.search_engine()
-
-
 def _engine(archive: "Archive") -> SearchEngine:
-    engine = _open_engine(archive)
+    engine = archive.search_engine()
     if engine is None:
         reason = archive.engine_error or "未知原因"
         raise IndexUnavailable(f"搜索索引无法打开（{reason}）；运行 docgen index rebuild 重建")
@@ -232,7 +228,7 @@ def _warnings(archive: "Archive", stale: int) -> list[str]:
     warnings = []
     if stale:
         warnings.append(f"索引中有 {stale} 条已销毁或已被替代的记录；运行 docgen index rebuild 更新索引")
-    pending = archive.unindexed_count() if hasattr(archive, "unindexed_count") else 0
+    pending = archive.unindexed_count()
     if pending:
         warnings.append(f"有 {pending} 份文件尚未进入索引；运行 docgen index rebuild 更新索引")
     return warnings

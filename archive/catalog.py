@@ -92,6 +92,14 @@ MAC_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+# A version's row with what reading it needs: its wrapped data key (NULL once destroyed) and
+# whether its 件 is under a legal hold. Callers add WHERE / ORDER BY on ``d`` (documents).
+ENTRY_SELECT = (
+    "SELECT d.*, k.wrapped, (h.ref IS NOT NULL) AS on_hold FROM documents d"
+    " LEFT JOIN doc_keys k USING (doc_id) LEFT JOIN holds h ON h.ref = d.ref"
+)
+
+
 def as_blob(value: Any) -> bytes | None:
     """A BLOB column's bytes, or None when the column holds something else (tampering)."""
     return bytes(value) if isinstance(value, (bytes, memoryview)) else None

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from docgen.errors import Problem
 
 from .audit import utc_now
+from .catalog import ENTRY_SELECT
 from .crypto import Sealer
 from .errors import ArchiveError, ConcurrentChange, DestroyFailed, Destroyed, InvalidMeta, OnHold, UnknownDocument
 from docgen.cn import mask_id_numbers
@@ -56,9 +57,7 @@ def expiry(year: int, retention: str, years: int | None) -> date | None:
 def due(arc: "Archive", on: date) -> list[Entry]:
     """Current documents whose 保管期限 has run out on ``on``, in 档号 order."""
     rows = arc._catalog.conn.execute(
-        "SELECT d.*, k.wrapped, (h.ref IS NOT NULL) AS on_hold FROM documents d"
-        " LEFT JOIN doc_keys k USING (doc_id) LEFT JOIN holds h ON h.ref = d.ref"
-        " WHERE d.status = 'current' AND d.retention != 'Y'"
+        f"{ENTRY_SELECT} WHERE d.status = 'current' AND d.retention != 'Y'"
         " ORDER BY d.year, d.problem_code, d.retention, d.item_no"
     ).fetchall()
     result = []

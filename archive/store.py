@@ -43,7 +43,7 @@ from docgen.fsutil import atomic_writer
 
 from .audit import AuditEntry, AuditLog, default_actor, utc_now
 from .blobs import BlobStore
-from .catalog import SCHEMA as CATALOG_SCHEMA, Catalog, as_blob
+from .catalog import ENTRY_SELECT, SCHEMA as CATALOG_SCHEMA, Catalog, as_blob
 from .crypto import Sealer, derive_subkey, digests_equal, keyed_digest, open_stream, unseal
 from .errors import (
     AlreadyInitialized,
@@ -315,8 +315,9 @@ class Archive:
 
     def versions(self, ref_or_doc_id: str) -> list[Entry]:
         """Every version of the 件 this reference belongs to, oldest first."""
-        row = self._resolve(ref_or_doc_id)
-        return [self._entry(self._with_key(r)) for r in self._catalog.versions(row["ref"])]
+        ref = self._resolve(ref_or_doc_id)["ref"]
+        rows = self._catalog.conn.execute(f"{ENTRY_SELECT} WHERE d.ref = ? ORDER BY d.version", (ref,)).fetchall()
+        return [self._entry(row) for row in rows]
 
     def read(self, ref_or_doc_id: str) -> bytes:
         """The document's bytes, decrypted and authenticated (audited as ``read``)."""
@@ -511,10 +512,7 @@ class Archive:
 
     def index_docs(self) -> Iterator["IndexDoc"]:
         """Every current version as an ``IndexDoc`` (for ``docgen index rebuild``)."""
-        rows = self._catalog.conn.execute(
-            "SELECT d.*, k.wrapped FROM documents d LEFT JOIN doc_keys k USING (doc_id)"
-            " WHERE d.status = 'current' ORDER BY d.rowid"
-        ).fetchall()
+        rows = self._catalog.conn.execute(f"{ENTRY_SELECT} WHERE d.status = 'current' ORDER BY d.rowid").fetchall()
         for row in rows:
             yield self._index_doc(row)
 
@@ -541,9 +539,7 @@ class Archive:
 
     def sync_index(self) -> tuple[int, str | None]:
         """Bring the index up to date with rows it has not seen; (rows handled, warning)."""
-        rows = self._catalog.conn.execute(
-            "SELECT d.*, k.wrapped FROM documents d LEFT JOIN doc_keys k USING (doc_id) WHERE d.indexed = 0"
-        ).fetchall()
+        rows = self._catalog.conn.execute(f"{ENTRY_SELECT} WHERE d.indexed = 0").fetchall()
         if not rows:
             return 0, None
         current = [self._index_doc(r) for r in rows if r["status"] == "current"]
@@ -674,26 +670,19 @@ class Archive:
         wanted = parse_wanted(text)
         if wanted is None:
             raise UnknownDocument(f"不是有效的档号或文件编号：{text}")
-        base = (
-            "SELECT d.*, k.wrapped, (h.ref IS NOT NULL) AS on_hold FROM documents d"
-            " LEFT JOIN doc_keys k USING (doc_id) LEFT JOIN holds h ON h.ref = d.ref"
-        )
         if wanted.doc_id:
-            row = self._catalog.conn.execute(f"{base} WHERE d.doc_id = ?", (wanted.doc_id,)).fetchone()
+            row = self._catalog.conn.execute(f"{ENTRY_SELECT} WHERE d.doc_id = ?", (wanted.doc_id,)).fetchone()
         elif wanted.version:
             row = self._catalog.conn.execute(
-                f"{base} WHERE d.ref = ? AND d.version = ?", (wanted.ref, wanted.version)
+                f"{ENTRY_SELECT} WHERE d.ref = ? AND d.version = ?", (wanted.ref, wanted.version)
             ).fetchone()
         else:  # the current version, or the newest if the 件 was destroyed
             row = self._catalog.conn.execute(
-                f"{base} WHERE d.ref = ? ORDER BY (d.status = 'current') DESC, d.version DESC LIMIT 1", (wanted.ref,)
+                f"{ENTRY_SELECT} WHERE d.ref = ? ORDER BY (d.status = 'current') DESC, d.version DESC LIMIT 1", (wanted.ref,)
             ).fetchone()
         if row is None:
             raise UnknownDocument(f"没有这份文件：{text}")
         return row
-
-    def _with_key(self, row: "sqlite3.Row") -> "sqlite3.Row":
-        return self._resolve(row["doc_id"])
 
     def _readable(self, text: str) -> "sqlite3.Row":
         row = self._resolve(text)
@@ -756,8 +745,7 @@ class Archive:
                 self._audit.append(action, self.actor, ref=row["ref"], doc_id=row["doc_id"], detail=detail or {})
 
     def _entry(self, row: "sqlite3.Row") -> Entry:
-        if "wrapped" not in row.keys():
-            row = self._with_key(row)
+        """The entry of a row read with ``ENTRY_SELECT`` (wrapped key and hold flag included)."""
         fields = self._fields(row)
         category = self.scheme.category(row["category"])
         return Entry(
@@ -778,7 +766,7 @@ class Archive:
             size=row["size"],
             item_no=row["item_no"],
             added_at=row["added_at"],
-            on_hold=bool(row["on_hold"]) if "on_hold" in row.keys() else False,
+            on_hold=bool(row["on_hold"]),
             supersedes=row["supersedes"],
             destroyed_at=row["destroyed_at"],
             title=fields.get("title"),
@@ -819,10 +807,7 @@ def _list_sql(query: ListQuery, scheme: Scheme) -> tuple[str, list[Any]]:
             where(f"d.{column} <= ?", upper.isoformat())
     if query.on_hold is not None:
         clauses.append("h.ref IS NOT NULL" if query.on_hold else "h.ref IS NULL")
-    sql = (
-        "SELECT d.*, k.wrapped, (h.ref IS NOT NULL) AS on_hold FROM documents d"
-        " LEFT JOIN doc_keys k USING (doc_id) LEFT JOIN holds h ON h.ref = d.ref"
-    )
+    sql = ENTRY_SELECT
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY d.year, d.problem_code, d.retention, d.item_no, d.version"

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from index.extract import EXTRACTABLE_SUFFIXES, IMAGE_SUFFIXES, TEXT_SUFFIXES
 
-from .catalog import as_blob
+from .catalog import ENTRY_SELECT, as_blob
 from .crypto import digests_equal, is_sealed_blob, keyed_digest, open_stream, sealed_blob_size, unseal
 from .errors import ArchiveError, Unauthenticated
 from .home import loose_mode
@@ -126,9 +126,7 @@ def run_verify(arc: "Archive", *, full: bool = False, progress: Progress | None 
     """Run every phase against an open archive; never raises for what it finds."""
     conn = arc._catalog.conn
     with arc._catalog.snapshot():
-        rows = conn.execute(
-            "SELECT d.*, k.wrapped FROM documents d LEFT JOIN doc_keys k USING (doc_id) ORDER BY d.rowid"
-        ).fetchall()
+        rows = conn.execute(f"{ENTRY_SELECT} ORDER BY d.rowid").fetchall()
         phases = [
             _guard(PhaseResult("authenticity", "真实性", "目录行签名、审计链、目录与审计对应"), _authenticity, arc, rows, progress),
             _guard(PhaseResult("integrity", "完整性", "密钥、存储文件、解密与摘要、件号连续"), _integrity, arc, rows, progress),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -43,12 +44,19 @@ _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser wh
 
 
 class _DataLoader(_SafeBase):  # type: ignore[misc, valid-type]
-    """SafeLoader that keeps dates as text (pydantic checks them, with a field path) and
-    refuses duplicate keys (YAML would silently keep the last one)."""
+    """SafeLoader that keeps dates as text (pydantic checks them, with a field path), reads only
+    plain decimals as integers, and refuses duplicate keys (YAML would silently keep the last one).
 
+    YAML 1.1 reads a leading 0 as octal and ``9:20`` as base 60: an unquoted phone 01062345670
+    would become 147442616, a postcode 030000 12288, a time 9:20 560. Those stay text."""
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_DECIMAL_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 
 _DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, _DECIMAL_INT if tag == _INT_TAG else regexp)
+            for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

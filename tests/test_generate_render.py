@@ -19,6 +19,7 @@ from docgen.errors import DocgenError, InvalidInput, MissingTool, UsageError
 from docgen.kinds.base import get_kind
 from docgen.kinds.common import Copies, Duration, Person, mask_id, validate
 from docgen.render import batch, load_yaml, parse_yaml, render, render_docx, to_pdf
+from tests.kind_helpers import docx_text
 
 CONTRACT = get_kind("contract")
 SAMPLE = CONTRACT.folder / "sample-002.yaml"
@@ -91,6 +92,23 @@ def test_none_prints_as_nothing_and_filters_format(tmp_path):
 def test_yaml_keeps_dates_as_text_for_the_model():
     data = parse_yaml("date: 2023-02-30\nmoney: 1038000.00\ncode: 0747-2261SCCZA221\n")
     assert data == {"date": "2023-02-30", "money": 1038000.0, "code": "0747-2261SCCZA221"}
+
+
+def test_yaml_reads_only_plain_decimals_as_integers():
+    """YAML 1.1 reads a leading 0 as octal (01062345670 → 147442616, 030000 → 12288, 012 → 10) and
+    9:20 as base 60 (560): a phone, postcode or time would change silently. They stay text."""
+    data = parse_yaml("phone: 01062345670\npostcode: 030000\nseq: 012\ntime: 9:20\nhex: 0x1F\n"
+                      "n: 12\nzero: 0\nminus: -3\nbig: 1_000\n")
+    assert data == {"phone": "01062345670", "postcode": "030000", "seq": "012", "time": "9:20", "hex": "0x1F",
+                    "n": 12, "zero": 0, "minus": -3, "big": 1000}
+
+
+def test_an_unquoted_phone_with_a_leading_zero_is_printed_as_typed(tmp_path):
+    path = tmp_path / "contract.yaml"
+    path.write_text(SAMPLE.read_text(encoding="utf-8").replace("phone: 010-55585416", "phone: 01055545416"),
+                    encoding="utf-8")
+    render("contract", path, tmp_path / "c.docx")
+    assert "01055545416" in docx_text(tmp_path / "c.docx")
 
 
 def test_yaml_refuses_duplicate_keys():

@@ -544,8 +544,10 @@ class Archive:
             return 0, None
         current = [self._index_doc(r) for r in rows if r["status"] == "current"]
         gone = [r["doc_id"] for r in rows if r["status"] != "current"]
-        # a crash may have left some of these in the index already: delete first, then add
-        warning = self._apply_index(current, gone + [d.doc_id for d in current], [r["doc_id"] for r in rows])
+        # a crash may have left some of these in the index already: delete first, then add;
+        # a destroyed document's postings must leave the index files too, not just be marked deleted
+        purge = any(r["status"] == "destroyed" for r in rows)
+        warning = self._apply_index(current, gone + [d.doc_id for d in current], [r["doc_id"] for r in rows], purge)
         return (0 if warning else len(rows)), warning
 
     def unindexed_count(self) -> int:
@@ -572,14 +574,16 @@ class Archive:
                 self._engine_error = f"{type(error).__name__}: {error}"
         return self._engine
 
-    def _apply_index(self, adds: list["IndexDoc"], deletes: list[str], mark: list[str]) -> str | None:
+    def _apply_index(
+        self, adds: list["IndexDoc"], deletes: list[str], mark: list[str], purge: bool = False
+    ) -> str | None:
         """Tell the engine; mark rows indexed when it worked; a warning string when it did not."""
         engine = self._index_engine()
         if engine is None:
             return f"搜索索引未更新（{self._engine_error}）；稍后运行 docgen index rebuild"
         try:
             if deletes:
-                engine.delete(deletes)
+                engine.delete(deletes, purge=purge)
             if adds:
                 engine.add(adds)
         except Exception as error:  # the document is safely archived; the index can be rebuilt

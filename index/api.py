@@ -6,7 +6,8 @@ from scratch. Another engine (tantivy, SQLite FTS5) can replace Whoosh behind th
 interface without touching the archive or the CLI.
 
 The index holds one entry per *current* document version. On supersede the archive
-deletes the old version's ``doc_id`` and adds the new one.
+deletes the old version's ``doc_id`` and adds the new one; on destroy it deletes with
+``purge``: the engine must then leave nothing of the document in its files.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class SearchEngine(Protocol):
 
     def add(self, docs: Iterable[IndexDoc]) -> None: ...
 
-    def delete(self, doc_ids: Iterable[str]) -> None: ...
+    def delete(self, doc_ids: Iterable[str], *, purge: bool = False) -> None:
+        """Forget these versions; with ``purge`` nothing of them may remain in the index files."""
 
     def search(self, query: str, filters: Filters = Filters(), limit: int = 10, offset: int = 0) -> Hits: ...
 

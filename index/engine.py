@@ -126,8 +126,13 @@ class WhooshEngine:
         """Index ``docs``; a document whose id is already indexed is replaced."""
         self._write(docs, replace=False)
 
-    def delete(self, doc_ids: Iterable[str]) -> None:
-        """Remove these document versions from the index (unknown ids are ignored)."""
+    def delete(self, doc_ids: Iterable[str], *, purge: bool = False) -> None:
+        """Remove these document versions from the index (unknown ids are ignored).
+
+        Whoosh only marks a deleted document; its postings stay in its segment's files until a
+        merge. ``purge`` rewrites every segment holding deleted documents at once, so nothing
+        of them is left in the index files (for destroyed documents).
+        """
         writer = self._writer()
         try:
             for doc_id in doc_ids:
@@ -135,7 +140,7 @@ class WhooshEngine:
         except BaseException:
             writer.cancel()
             raise
-        self._commit(writer, [], replace=False)
+        self._commit(writer, [], replace=False, purge=purge)
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> None:
         """Replace the whole index with ``docs``; readers see the old index until the commit."""
@@ -162,16 +167,23 @@ class WhooshEngine:
 
         self._commit(writer, new_segments, replace)
 
-    def _commit(self, writer, new_segments: list, replace: bool) -> None:
+    def _commit(self, writer, new_segments: list, replace: bool, purge: bool = False) -> None:
         """Commit one new TOC: ``new_segments`` plus (unless ``replace``) the existing ones,
-        with small segments merged (:func:`index.bulk.merge_segments`, never Whoosh's slow merge)."""
+        with small segments merged (:func:`index.bulk.merge_segments`, never Whoosh's slow merge)
+        and, with ``purge``, every segment holding deleted documents rewritten without them."""
 
         def policy(w, existing):
             segments = list(new_segments) if replace else [*existing, *new_segments]
-            return self._merged([s for s in segments if s.doc_count() > 0], everything=replace)
+            merged = self._merged([s for s in segments if s.doc_count() > 0], everything=replace)
+            return self._purged(merged) if purge else merged
 
         writer.commit(mergetype=policy)
         self._invalidate()
+
+    def _purged(self, segments: list) -> list:
+        """Each segment with deleted documents rewritten alone (its size, so memory stays bounded)."""
+        return [merge_segments(self._storage, self._schema, INDEX_NAME, [s]) if s.has_deletions() else s
+                for s in segments]
 
     def _merged(self, segments: list, everything: bool) -> list:
         """After a rebuild (``everything``) merge into segments of up to :data:`MERGED_SEGMENT_DOCS`

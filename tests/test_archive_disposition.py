@@ -115,3 +115,22 @@ def test_hold_and_release(arc):
         arc.release(ref)
     assert [e.action for e in arc.log(ref=ref)] == ["add", "hold", "release"]
     assert "审计调阅".encode() not in arc.home.catalog.read_bytes()
+
+
+def test_nothing_of_a_destroyed_document_stays_in_the_index_files(arc):
+    """GIVEN a document indexed in one large segment (after a rebuild) WHEN it is destroyed THEN no
+    index file, decrypted, still holds its grams: a deletion mark alone would leave its text
+    reconstructable under the index key, which destruction does not shred."""
+    for n in range(30):
+        arc.add(f"第 {n} 份巡检记录，运维服务正常".encode(), {"category": "05", "date": "2024-01-02"}, filename=f"{n}.txt")
+    secret = arc.add("保密内容：鼋鼍龘齉".encode(), {"category": "05", "date": "2024-01-02"}, filename="s.txt")
+    arc.rebuild_index()
+    storage = arc.search_engine()._storage
+
+    def files_with_the_secret() -> list[str]:
+        return [name for name in storage.list() if "鼋鼍".encode() in storage.read_plain(name)]
+
+    assert files_with_the_secret() != []
+    arc.destroy([secret.ref], "到期", by="张测试")
+    assert files_with_the_secret() == []
+    assert arc.search_engine().search("巡检记录").total == 30

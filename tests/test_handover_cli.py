@@ -135,3 +135,10 @@ def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Com
                          ids=lambda v: v if isinstance(v, str) else "")
 def test_every_handover_command_has_help_text(name, command):
     assert (command.help or "").strip(), f"docgen {name} has no help text"
+
+
+def test_verifying_a_package_that_is_not_there_is_a_usage_error_and_not_audited(home, tmp_path):
+    missing = run_docgen(["handover", "verify", str(tmp_path / "nothing.zip")], home)
+    assert missing.returncode == 2
+    assert "nothing.zip' does not exist" in missing.stderr
+    assert "handover.verify" not in run_docgen(["archive", "log"], home).stdout

@@ -263,7 +263,7 @@ def build_text(data: dict) -> str:
 
 
 @handover_group.command("verify")
-@click.argument("package", type=click.Path(path_type=Path))
+@click.argument("package", type=click.Path(exists=True, path_type=Path))
 @click.option("--max-size", type=click.IntRange(min=1), default=None,
               help="Refuse a zip that inflates to more than this many bytes (default 20 GiB).")
 @transport_option

@@ -366,7 +366,7 @@ def lint_layout(kind: Kind, layout: Layout) -> tuple[list[Problem], set[str]]:
 
 def lint_kind(kind: Kind | str) -> list[Problem]:
     """Every problem of every template of a kind, plus declared fields no template prints."""
-    kind = get_kind(kind) if isinstance(kind, str) else kind
+    kind = get_kind(kind)
     problems: list[Problem] = []
     used: set[str] = set()
     for layout in kind.layouts:

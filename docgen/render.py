@@ -395,12 +395,6 @@ def run(job: Job, stages: Sequence[Callable[[Job], None]]) -> Job:
     return job
 
 
-def _job(kind: str | Kind, data: Any, **kwargs: Any) -> Job:
-    if isinstance(data, str) and not isinstance(data, Path):
-        data = Path(data)
-    return Job(kind=get_kind(kind) if isinstance(kind, str) else kind, data=data, **kwargs)
-
-
 def default_output(kind: Kind, data: Any) -> Path:
     """``DATA.yaml`` → ``DATA.docx`` beside it; a mapping → ``<kind>.docx`` in the current folder."""
     if isinstance(data, (str, os.PathLike)):
@@ -413,7 +407,7 @@ def check(kind: str | Kind, data: str | os.PathLike | Mapping[str, Any]) -> Chec
 
     Returns every warning; raises ``InvalidInput`` (exit 2) listing every error, warnings included.
     """
-    job = run(_job(kind, data), CHECK_STAGES)
+    job = run(Job(get_kind(kind), data), CHECK_STAGES)
     return CheckResult(job.problems, job.derived_dict())
 
 
@@ -423,7 +417,7 @@ def render(kind: str | Kind, data: str | os.PathLike | Mapping[str, Any], out: s
 
     Raises ``InvalidInput`` with every problem, before anything is written, when the data is wrong.
     """
-    job = _job(kind, data, pdf=pdf)
+    job = Job(get_kind(kind), data, pdf=pdf)
     job.out = Path(out) if out is not None else default_output(job.kind, data)
     if job.out.suffix.lower() != ".docx":
         raise InvalidInput(f"输出文件应以 .docx 结尾：{job.out}")
@@ -476,7 +470,7 @@ def batch(kind: str | Kind, source: str | os.PathLike, out_dir: str | os.PathLik
     otherwise nothing is written and ``InvalidInput`` lists every problem, each path prefixed
     with its document.
     """
-    the_kind = get_kind(kind) if isinstance(kind, str) else kind
+    the_kind = get_kind(kind)
     if pdf:
         require_soffice()
     source_path = Path(source)

@@ -271,8 +271,8 @@ def all_kinds() -> list[Kind]:
     return [_REGISTRY[name] for name in sorted(_REGISTRY)]
 
 
-def get_kind(name: str) -> Kind:
-    """The kind called ``name``; ``UsageError`` (exit 2) naming the known kinds otherwise."""
+def get_kind(name: str | Kind) -> Kind:
+    """The kind called ``name`` (a ``Kind`` is returned as it is); ``UsageError`` (exit 2) naming the known kinds otherwise."""
     _discover()
     if isinstance(name, Kind):
         return name

@@ -126,12 +126,16 @@ def _lex(query: str) -> list[_Token]:
     return tokens
 
 
+MAX_DEPTH = 50  # nested parentheses and NOTs; deeper would exhaust Python's recursion limit
+
+
 class _Parser:
     """Recursive descent: OR binds loosest, then AND (explicit or implied), then NOT."""
 
     def __init__(self, tokens: list[_Token]):
         self.tokens = tokens
         self.at = 0
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -161,20 +165,28 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise BadQuery("查询语句无法解析：运算符后缺少检索词")
-        if token.kind == "NOT":
-            self.take()
-            return Without(self.unary())
-        if token.kind == "(":
-            self.take()
-            node = self.expression()
-            if self.peek() is None or self.peek().kind != ")":
-                raise BadQuery("查询语句无法解析：括号没有闭合")
-            self.take()
-            return node
+        if token.kind in ("NOT", "("):
+            return self.nested(token.kind)
         if token.kind in ("word", "phrase"):
             self.take()
             return _match(token.text)
         raise BadQuery(f"查询语句无法解析：“{token.text or token.kind}”的位置不对")
+
+    def nested(self, kind: str) -> Node:
+        """What a NOT or an opening parenthesis governs, one level deeper."""
+        self.take()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise BadQuery(f"查询语句无法解析：括号或 NOT 嵌套超过 {MAX_DEPTH} 层")
+        if kind == "NOT":
+            node: Node = Without(self.unary())
+        else:
+            node = self.expression()
+            if self.peek() is None or self.peek().kind != ")":
+                raise BadQuery("查询语句无法解析：括号没有闭合")
+            self.take()
+        self.depth -= 1
+        return node
 
 
 def _match(text: str) -> Node:

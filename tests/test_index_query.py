@@ -57,6 +57,8 @@ def test_positive_terms_skip_negated_ones():
     ("保密)", "查询语句无法解析：多余的“)”"),
     ("保密 OR", "查询语句无法解析：运算符后缺少检索词"),
     ("OR 保密", "查询语句无法解析：“OR”的位置不对"),
+    ("(" * 400 + "保密" + ")" * 400, "查询语句无法解析：括号或 NOT 嵌套超过 50 层"),
+    ("NOT " * 60 + "保密", "查询语句无法解析：括号或 NOT 嵌套超过 50 层"),
 ])
 def test_errors_say_what_is_wrong_in_chinese(query, message):
     with pytest.raises(BadQuery) as caught:

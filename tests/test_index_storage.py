@@ -13,6 +13,7 @@ from archive.errors import Unauthenticated
 from index.api import IndexDoc
 from index.engine import open_index
 from index.storage import ID_FILE, EncryptedStorage
+from tests.archive_helpers import encodings
 
 KEY = new_key()
 SECRET_TERMS = ("保密协议", "源代码", "王为昌", "积分落户", "监理", "BJRBJ2021010", "bjrbj2021010", "HTXY", "doc-secret-1")
@@ -37,20 +38,13 @@ def index_dir(tmp_path):
     return directory
 
 
-def _encodings(term: str) -> list[bytes]:
-    forms = []
-    for encoding in ("utf-8", "gb18030", "utf-16-le", "utf-16-be"):
-        forms.append(term.encode(encoding))
-    return forms
-
-
 def test_no_term_of_any_document_is_readable_anywhere_in_the_index_directory(index_dir):
     files = [p for p in index_dir.rglob("*") if p.is_file()]
     assert len(files) >= 3
     for path in files:
         data = path.read_bytes()
         for term in SECRET_TERMS:
-            for form in _encodings(term):
+            for form in encodings(term).values():
                 assert form not in data, f"{term!r} readable in {path.name}"
 
 

@@ -168,3 +168,15 @@ def test_every_archive_command_has_help():
         assert command.help and command.help.strip(), name
         done = RUNNER.invoke(cli, ["archive", *name.split(), "--help"])
         assert done.exit_code == 0, name
+
+
+def test_supersedes_with_a_folder_of_one_file_adds_a_new_version(home, tmp_path):
+    first = run("add", str(write(tmp_path / "v1.txt", "第一版")), "-c", "05", "--date", "2024-01-05")
+    ref = first.stdout.split()[0]
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    write(folder / "v2.txt", "第二版")
+    done = run("add", str(folder), "-c", "05", "--date", "2024-01-06", "--supersedes", ref, "--json")
+    assert done.exit_code == 0, done.stderr
+    result = json.loads(done.stdout)["results"][0]
+    assert (result["ref"], result["version"]) == (ref, 2)

@@ -124,7 +124,8 @@ def add_cmd(files: tuple[Path, ...], title: str | None, parties: tuple[str, ...]
             results = [arc.add(paths[0], meta, supersedes=supersedes)]
         else:
             with progress_bar(len(paths), "归档") as bar:
-                results = arc.add_many([AddItem(p, meta) for p in paths], progress=lambda n, r: bar.update(1))
+                items = [AddItem(p, meta, supersedes=supersedes) for p in paths]  # supersedes: one file only
+                results = arc.add_many(items, progress=lambda n, r: bar.update(1))
     data = {
         "results": [r.to_dict() for r in results],
         "added": sum(1 for r in results if not r.duplicate),

@@ -521,6 +521,9 @@ class Archive:
         engine = self._index_engine()
         if engine is None:
             raise ArchiveError(f"搜索索引不可用：{self._engine_error}")
+        # what is gone before the rebuild reads the catalog stays out of the new index; a version
+        # destroyed or superseded while it runs may be in it, and stays owed to the index (sync_index)
+        gone = [row[0] for row in self._catalog.conn.execute("SELECT doc_id FROM documents WHERE status != 'current'")]
         seen: list[str] = []
 
         def docs() -> Iterator["IndexDoc"]:
@@ -532,8 +535,10 @@ class Archive:
 
         engine.rebuild(docs())
         with self._catalog.write():
-            self._catalog.conn.execute("UPDATE documents SET indexed = 1 WHERE status != 'current'")
-            self._catalog.conn.executemany("UPDATE documents SET indexed = 1 WHERE doc_id = ?", [(d,) for d in seen])
+            self._catalog.conn.executemany(
+                "UPDATE documents SET indexed = 1 WHERE doc_id = ? AND status = 'current'", [(d,) for d in seen]
+            )
+            self._catalog.conn.executemany("UPDATE documents SET indexed = 1 WHERE doc_id = ?", [(d,) for d in gone])
             self._audit.append("index.rebuild", self.actor, detail={"documents": len(seen)})
         return len(seen)
 

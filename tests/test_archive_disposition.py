@@ -134,3 +134,24 @@ def test_nothing_of_a_destroyed_document_stays_in_the_index_files(arc):
     arc.destroy([secret.ref], "到期", by="张测试")
     assert files_with_the_secret() == []
     assert arc.search_engine().search("巡检记录").total == 30
+
+
+def test_a_document_destroyed_during_an_index_rebuild_is_not_marked_as_gone_from_the_index(arc, monkeypatch):
+    """GIVEN another process destroys a document while a rebuild runs, and cannot reach the index
+    (the rebuild holds it) WHEN the rebuild finishes THEN the document is still owed to the index
+    (not marked done), and the next sync purges it."""
+    secret = arc.add("保密内容：鼋鼍龘齉".encode(), {"category": "05", "date": "2024-01-02"}, filename="s.txt")
+    engine = arc.search_engine()
+    rebuild = engine.rebuild
+
+    def rebuild_while_another_process_destroys(docs):
+        rebuild(docs)
+        with Archive.open(arc.home.root, PASSPHRASE) as other:
+            other._engine_error = "全文索引正被另一个进程写入"  # its index update fails, as a timed-out one would
+            other.destroy([secret.ref], "到期", by="张测试")
+
+    monkeypatch.setattr(engine, "rebuild", rebuild_while_another_process_destroys)
+    arc.rebuild_index()
+    assert arc.query("SELECT indexed FROM documents WHERE doc_id = ?", (secret.doc_id,))[0]["indexed"] == 0
+    arc.sync_index()
+    assert not [name for name in engine._storage.list() if "鼋鼍".encode() in engine._storage.read_plain(name)]

@@ -23,6 +23,7 @@ package's in one transaction, before they are decrypted: ``Archive.export_many``
 from __future__ import annotations
 
 import functools
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from docgen.errors import InvalidInput, Problem
 
-from .errors import ArchiveError
+from .errors import ArchiveError, ConcurrentChange
 from .handover_completeness import ArchivedDoc, CompletenessReport, check_completeness
 from .handover_duties import package_period
 from .handover_package import (
@@ -163,8 +164,10 @@ class Handover:
         )
         try:
             self._record_build(built, report, seq)
-        except BaseException:
+        except BaseException as error:
             remove_output(built.path)  # no package without its record and audit entry
+            if isinstance(error, sqlite3.IntegrityError):  # another build took this id meanwhile
+                raise ConcurrentChange(f"移交包编号 {package_id} 刚被另一次建包占用，本次所建已删除；请重试") from None
             raise
         return BuildResult(built, report)
 

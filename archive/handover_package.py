@@ -24,6 +24,7 @@ documents' bytes to the paths it is given, all in one call (the archive audits t
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from docgen import __version__ as docgen_version
-from docgen.fsutil import atomic_writer
+from docgen.fsutil import atomic_writer, fsync_dir
 
 from .errors import ArchiveError
 from .handover_catalog import (
@@ -365,18 +366,24 @@ def build_package(
 
 
 def _finish(build: _Build, final: Path) -> str:
-    """Move the bag (or its zip, or the wrapped zip) into place; returns the format."""
+    """Move the bag (or its zip, or the wrapped zip) into place, never over another package
+    (another build of the same id may have got there since the check); returns the format."""
     options = build.options
-    if not (options.zip or options.transport_passphrase):
-        os.chmod(build.root, 0o755)
-        os.rename(build.root, final)  # same filesystem: atomic
-        return "bag"
-    if not options.transport_passphrase:
-        zip_bag(build.root, build.package_id, final)
-        return "zip"
-    plain_zip = zip_bag(build.root, build.package_id, build.root.parent / f"{build.package_id}.zip")
-    wrap(plain_zip, final, options.transport_passphrase, options.transport_kdf)
-    return "encrypted"
+    try:
+        if not (options.zip or options.transport_passphrase):
+            os.chmod(build.root, 0o755)
+            os.rename(build.root, final)  # same filesystem: atomic; fails over a non-empty folder
+            return "bag"
+        made = zip_bag(build.root, build.package_id, build.root.parent / f"{build.package_id}.zip")
+        if options.transport_passphrase:
+            made = wrap(made, build.root.parent / final.name, options.transport_passphrase, options.transport_kdf)
+        os.link(made, final)  # atomic, and unlike a rename it never replaces what is there
+        fsync_dir(final.parent)
+    except OSError as error:
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+            raise
+        raise PackageExists(f"{final} 已存在；移交包不会被覆盖") from None
+    return "encrypted" if options.transport_passphrase else "zip"
 
 
 def remove_output(path: Path) -> None:

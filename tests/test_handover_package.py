@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from archive import ConcurrentChange
 from archive.crypto import KdfParams
 from archive.handover_catalog import COLUMNS, read_catalog
 from archive.handover_package import BuildOptions, PackageExists
@@ -197,3 +198,35 @@ def test_an_existing_package_is_never_overwritten(tmp_path):
     (tmp_path / "JFLH-2023-09-01").mkdir()
     with pytest.raises(PackageExists):
         build_package("JFLH-2023-09-01", Parties("JFLH", "项目", "乙方", "甲方"), report, lambda d, p: None, tmp_path)
+
+
+@pytest.mark.parametrize("their_folder, error", [("out", PackageExists), ("elsewhere", ConcurrentChange)])
+def test_a_build_racing_another_for_the_same_package_never_removes_the_other(tmp_path, monkeypatch, their_folder, error):
+    """GIVEN another process builds and records the same package id (into the same folder or
+    another) while this build is bagging WHEN this build goes on THEN it fails, leaves nothing of
+    its own, and the other's package, recorded in the archive, stays whole."""
+    from archive import Archive, handover_package
+    from archive.handover import Handover
+    from tests.archive_helpers import PASSPHRASE
+
+    arc = make_archive(tmp_path / "home")
+    scenario = september(arc)
+    out, options = tmp_path / "out", BuildOptions(zip=True)
+    stage_bag, theirs = handover_package.stage_bag, []
+
+    def stage_bag_while_another_process_builds(build):
+        if not theirs:
+            theirs.append(None)
+            with Archive.open(arc.home.root, PASSPHRASE) as other:
+                theirs[0] = Handover(other).build("JFLH", month="2023-09", out_dir=tmp_path / their_folder,
+                                                  as_of=SEPTEMBER_AS_OF, options=options).package
+        return stage_bag(build)
+
+    monkeypatch.setattr(handover_package, "stage_bag", stage_bag_while_another_process_builds)
+    with pytest.raises(error):
+        scenario.handover.build("JFLH", month="2023-09", out_dir=out, as_of=SEPTEMBER_AS_OF, options=options)
+    assert theirs[0].package_id == "JFLH-2023-09-01" and verify_package(theirs[0].path).ok
+    assert [p.package_id for p in scenario.handover.packages()] == ["JFLH-2023-09-01"]
+    assert scenario.handover.package("JFLH-2023-09-01").bag_digest == theirs[0].bag_digest
+    assert [p.name for p in out.iterdir()] == (["JFLH-2023-09-01.zip"] if their_folder == "out" else [])
+    arc.close()

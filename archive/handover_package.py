@@ -377,7 +377,14 @@ def _finish(build: _Build, final: Path) -> str:
         made = zip_bag(build.root, build.package_id, build.root.parent / f"{build.package_id}.zip")
         if options.transport_passphrase:
             made = wrap(made, build.root.parent / final.name, options.transport_passphrase, options.transport_kdf)
-        os.link(made, final)  # atomic, and unlike a rename it never replaces what is there
+        # claim the name first (O_EXCL: never another's file), then rename over our own claim; no
+        # hard link, so it works on the FAT / exFAT sticks packages are carried on
+        os.close(os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        try:
+            os.replace(made, final)
+        except BaseException:
+            final.unlink()
+            raise
         fsync_dir(final.parent)
     except OSError as error:
         if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):

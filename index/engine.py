@@ -31,7 +31,7 @@ from .bulk import build_segments, choose_merge, merge_segments
 from .errors import SearchError
 from .executor import execute
 from .query import parse, positive_terms
-from .storage import ID_FILE, EncryptedStorage
+from .storage import ID_FILE, EncryptedStorage, lock_file
 
 LOCK_TIMEOUT_S = 60.0
 READ_ATTEMPTS = 3
@@ -292,15 +292,25 @@ def _acquire(lock, timeout: float = LOCK_TIMEOUT_S) -> bool:
     return filelock.try_for(lambda: lock.acquire(blocking=False), timeout, 0.05)
 
 
-def wipe_index(directory: Path) -> None:
-    """Delete the index files in ``directory`` (and only those) so a fresh index can be built."""
+def wipe_index(directory: Path, timeout: float = LOCK_TIMEOUT_S) -> None:
+    """Delete the index files in ``directory`` (and only those) so a fresh index can be built.
+
+    Under the index's write lock, which stays: an index another process is writing (one that
+    would not open for being busy, not for being damaged) is refused with ``IndexBusy``.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         return
-    for path in directory.iterdir():
-        name = path.name
-        if path.is_file() and (name == ID_FILE or name.startswith(("_MAIN_", "MAIN_", ".MAIN_")) or name.endswith(".tmp")):
-            path.unlink()
+    lock = lock_file(directory, f"{INDEX_NAME}_WRITELOCK")
+    if not _acquire(lock, timeout):
+        raise IndexBusy("全文索引正被另一个进程写入，请稍后再试")
+    try:
+        for path in directory.iterdir():
+            name = path.name
+            if path.is_file() and (name == ID_FILE or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".tmp")):
+                path.unlink()
+    finally:
+        lock.release()
 
 
 def open_index(directory: Path, sealer: Sealer) -> WhooshEngine:

@@ -179,14 +179,18 @@ class EncryptedStorage(Storage):
     # Locks and scratch space --------------------------------------------------------------
 
     def lock(self, name: str) -> FileLock:
-        """An ``fcntl`` lock on an empty file (owner-only), valid across processes."""
-        path = self._dir / f".{name}.lock"
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        return FileLock(str(path))
+        return lock_file(self._dir, name)
 
     def temp_storage(self, name: str | None = None) -> "MemoryStorage":
         return MemoryStorage()
+
+
+def lock_file(directory: Path, name: str) -> FileLock:
+    """An ``fcntl`` lock on an empty file (owner-only) in ``directory``, valid across processes."""
+    path = Path(directory) / f".{name}.lock"
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    return FileLock(str(path))
 
 
 class _ViewStream:

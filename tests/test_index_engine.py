@@ -306,3 +306,25 @@ def test_a_large_rebuild_is_cut_and_merged_into_bounded_segments(tmp_path, monke
     for term in ("保密", "合同", "违约金", "乙方"):
         assert ids(engine.search(term, limit=100)) == {i for i, text in contents.items() if term in text}
     engine.close()
+
+
+def test_wiping_refuses_an_index_another_process_is_writing(tmp_path):
+    """GIVEN another process holding the index's write lock (a long rebuild, say) WHEN the index is
+    wiped for a rebuild THEN it is refused, and not a file of the other's index is touched."""
+    from whoosh.util.filelock import FileLock
+
+    from index.engine import IndexBusy, wipe_index
+
+    directory = tmp_path / "ix"
+    open_index(directory, Sealer(KEY)).close()
+    before = sorted(p.name for p in directory.iterdir())
+    other = FileLock(str(directory / ".MAIN_WRITELOCK.lock"))
+    assert other.acquire()
+    try:
+        with pytest.raises(IndexBusy):
+            wipe_index(directory, timeout=0.2)
+        assert sorted(p.name for p in directory.iterdir()) == before
+    finally:
+        other.release()
+    wipe_index(directory, timeout=0.2)
+    assert sorted(p.name for p in directory.iterdir()) == [".MAIN_WRITELOCK.lock"]

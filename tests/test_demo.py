@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import stat
 import subprocess
 import sys
@@ -148,3 +149,19 @@ def test_docgen_demo_prints_each_step_and_exits_0(tmp_path):
     assert any(line.endswith("✓ 核验移交包（接收方）") for line in lines)
     secret = (tmp_path / "demo" / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
     assert secret not in result.stdout + result.stderr
+
+
+def test_the_closing_hints_run_as_printed_without_the_venv_on_path(tmp_path):
+    """`make demo` runs .venv/bin/docgen unactivated: the hints must name a docgen that is found."""
+    venv_bin = str(Path(DOCGEN).parent)
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p != venv_bin)
+    env = {k: v for k, v in os.environ.items() if k != "DOCGEN_PASSPHRASE"} | {"PATH": path}
+    run = subprocess.run([os.path.relpath(DOCGEN, tmp_path), "demo", "--dir", "demo"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    hints = run.stdout.splitlines()[-3:]
+    assert all(not hint.strip().startswith("docgen ") for hint in hints)
+    for hint in hints:
+        again = subprocess.run(shlex.split(hint), cwd=tmp_path, env=env, capture_output=True, text=True,
+                               timeout=120)
+        assert again.returncode in (0, 1), hint + "\n" + again.stdout + again.stderr  # check: 1 = one missing

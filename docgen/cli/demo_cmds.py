@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -37,10 +41,24 @@ def _closing(data: dict) -> str:
 
     secret = (f"--passphrase-file {data['passphrase_file']}" if data["passphrase_file"]
               else "（口令取自 DOCGEN_PASSPHRASE）")
+    docgen = _program()
     return (f"\n演示完成{'' if data['ok'] else '（有步骤未通过）'}。接着看看：\n"
-            f"  docgen archive list -p {PROJECT} --home {data['home']} {secret}\n"
-            f"  docgen handover check -p {PROJECT} --month {MONTH} --home {data['home']} {secret}\n"
-            f"  docgen handover verify {data['package']}")
+            f"  {docgen} archive list -p {PROJECT} --home {data['home']} {secret}\n"
+            f"  {docgen} handover check -p {PROJECT} --month {MONTH} --home {data['home']} {secret}\n"
+            f"  {docgen} handover verify {data['package']}")
+
+
+def _program() -> str:
+    """How to call this docgen again: bare ``docgen`` when PATH finds this one, else its path.
+
+    ``make demo`` runs ``.venv/bin/docgen`` with the venv not activated, so a bare ``docgen``
+    in the hints would not be found (or would be another install).
+    """
+    running = Path(sys.argv[0])
+    on_path = shutil.which("docgen")
+    if running.name != "docgen" or (on_path and Path(on_path).resolve() == running.resolve()):
+        return "docgen"  # found on PATH, or run as python -m docgen
+    return shlex.quote(os.path.relpath(running))
 
 
 def register(cli: click.Group) -> None:

@@ -35,6 +35,7 @@ from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 
 TABLE_EXT = ".bdy"
 _HEADER = struct.Struct("<III")
+SPARSE = 8  # below 1 row in SPARSE, gathering the rows' deltas beats one pass over them all
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,30 @@ class TermPostings:
             keep = np.repeat(rows, freqs)
             return docs[keep], positions[keep]
         return docs, positions
+
+    def keys(self, shift: int, rows: np.ndarray | None = None, *, exact: bool = True) -> np.ndarray:
+        """Sorted ``document << shift | position`` of every occurrence (in ``rows``, a mask, if given).
+
+        With ``exact=False`` the keys of documents outside ``rows`` may be included when that is
+        cheaper (for a membership test, where they do no harm). One running sum over the
+        position deltas, whose first delta per document is rewritten to step from the previous
+        document's last key to this document's first, gives the keys without any per-position
+        correction pass.
+        """
+        if rows is not None and rows.sum() * SPARSE < len(rows):
+            docs, positions = self.positions(rows)  # few rows: gather only their deltas
+            return (docs << shift) + positions
+        if not len(self.deltas):
+            return np.zeros(0, dtype=np.int64)
+        firsts = np.cumsum(self.freqs, dtype=np.int64) - self.freqs
+        lasts = np.add.reduceat(self.deltas, firsts, dtype=np.int64)  # a document's deltas sum to its last position
+        first_keys = (self.ids << shift) + self.deltas[firsts]
+        keys = self.deltas.astype(np.int64)
+        keys[firsts] = first_keys - np.concatenate(([0], (self.ids[:-1] << shift) + lasts[:-1]))
+        np.cumsum(keys, out=keys)
+        if exact and rows is not None and not rows.all():
+            keys = keys[np.repeat(rows, self.freqs)]
+        return keys
 
 
 def _restarting_cumsum(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -10,8 +10,10 @@ phrase, and naive Whoosh took about a second per query at 10,000 documents (see
   (:mod:`index.bodytable`), so there is no per-posting Python work;
 * a phrase (any Chinese term of three or more characters, or a quoted phrase) first
   intersects its slots' document sets with the candidates still alive, then checks
-  positions for those documents only: each slot becomes a sorted array of
-  ``document << 24 | start`` keys, and the phrase's starts are the keys every slot shares;
+  positions for those documents only: the slot with the fewest positions gives the sorted
+  ``document << 32 | start`` keys of the possible starts, and each other slot keeps those whose
+  key plus the slot's offset is among its own occurrences (a binary search into that slot's
+  sorted keys, built in one running sum);
 * an AND evaluates its cheapest part first and hands the survivors to the others as the
   only candidates (unscored pre-filtering); NOT parts only look at the survivors; field
   filters arrive as a mask before anything else;
@@ -37,7 +39,7 @@ from .query import AllOf, AnyOf, Everything, Match, Node, Without
 FIELD = "body"
 K1 = 1.2
 B = 0.75
-_POSITION_BITS = 24  # positions below 16.7 million tokens per document
+_POSITION_BITS = 32  # document numbers below 2^31, positions below 4.29 × 10^9
 
 # Per segment reader, computed once: (body table, document lengths).
 _SEGMENT_DATA: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -148,33 +150,36 @@ class SegmentSearch:
         tf = np.zeros(self.size)
         if not candidates.any():
             return tf, candidates
-        keys = None
-        # fewest positions first; after each slot only documents with surviving starts stay candidates
-        for offset, lists in sorted(slots, key=lambda s: sum(len(p.deltas) for p in s[1])):
-            slot_keys = _start_keys(lists, candidates, offset)
-            keys = slot_keys if keys is None else keys[_members(keys, slot_keys)]
-            if not len(keys):
-                return tf, np.zeros(self.size, dtype=bool)
-            candidates = np.zeros(self.size, dtype=bool)
-            candidates[keys >> _POSITION_BITS] = True
-        docs, counts = np.unique(keys >> _POSITION_BITS, return_counts=True)
+        # The slot with the fewest positions proposes the starts; every other slot confirms them.
+        (first_offset, first_lists), *others = sorted(slots, key=lambda s: sum(len(p.deltas) for p in s[1]))
+        starts = _start_keys(first_lists, candidates, first_offset)
+        for offset, lists in others:
+            if not len(starts):
+                break
+            alive = np.zeros(self.size, dtype=bool)
+            alive[starts >> _POSITION_BITS] = True
+            probes = starts + offset
+            found = np.zeros(len(starts), dtype=bool)
+            for postings in lists:  # a prefix slot stands for several terms
+                found |= _members(probes, postings.keys(_POSITION_BITS, alive[postings.ids], exact=False))
+            starts = starts[found]
+        docs, counts = np.unique(starts >> _POSITION_BITS, return_counts=True)
         tf[docs] = counts
         return tf, tf > 0
 
 
 def _start_keys(lists: list[TermPostings], candidates: np.ndarray, offset: int) -> np.ndarray:
-    """Sorted ``document << 24 | position − offset`` keys of the slot's terms in the candidate documents."""
+    """Sorted ``document << 32 | position − offset`` keys of the slot's terms in the candidate documents."""
     parts = []
+    mask = (1 << _POSITION_BITS) - 1
     for postings in lists:
         rows = candidates[postings.ids]
         if rows.any():
-            docs, positions = postings.positions(rows)
-            keep = positions >= offset
-            parts.append((docs[keep] << _POSITION_BITS) + positions[keep] - offset)
+            keys = postings.keys(_POSITION_BITS, rows)
+            parts.append(keys[(keys & mask) >= offset] - offset)
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    keys = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
-    return keys
+    return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
 
 
 def _members(keys: np.ndarray, sorted_other: np.ndarray) -> np.ndarray:

@@ -48,14 +48,9 @@ class TermPostings:
 
     def positions(self, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(document number, position) of every occurrence, for the postings in ``rows`` (a mask)."""
+        if rows is not None and rows.sum() * 2 < len(rows):
+            return self._gathered(rows)
         freqs = self.freqs.astype(np.int64)
-        firsts = np.cumsum(freqs) - freqs
-        if rows is not None and rows.sum() * 2 < len(rows):  # few rows: gather only their deltas
-            chosen = np.flatnonzero(rows)
-            counts = freqs[chosen]
-            ends = np.cumsum(counts)
-            gather = np.repeat(firsts[chosen] - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends) else 0)
-            return np.repeat(self.ids[chosen], counts), _restarting_cumsum(self.deltas[gather], counts)
         positions = _restarting_cumsum(self.deltas, freqs)
         docs = np.repeat(self.ids.astype(np.int64), freqs)
         if rows is not None:
@@ -73,7 +68,7 @@ class TermPostings:
         correction pass.
         """
         if rows is not None and rows.sum() * SPARSE < len(rows):
-            docs, positions = self.positions(rows)  # few rows: gather only their deltas
+            docs, positions = self._gathered(rows)
             return (docs << shift) + positions
         if not len(self.deltas):
             return np.zeros(0, dtype=np.int64)
@@ -86,6 +81,16 @@ class TermPostings:
         if exact and rows is not None and not rows.all():
             keys = keys[np.repeat(rows, self.freqs)]
         return keys
+
+    def _gathered(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`positions` of the postings in ``rows``, reading only those rows' deltas (for few rows)."""
+        freqs = self.freqs.astype(np.int64)
+        firsts = np.cumsum(freqs) - freqs
+        chosen = np.flatnonzero(rows)
+        counts = freqs[chosen]
+        ends = np.cumsum(counts)
+        gather = np.repeat(firsts[chosen] - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends) else 0)
+        return np.repeat(self.ids[chosen], counts), _restarting_cumsum(self.deltas[gather], counts)
 
 
 def _restarting_cumsum(deltas: np.ndarray, counts: np.ndarray) -> np.ndarray:
